@@ -1,0 +1,27 @@
+"""Errors we cause: logged with an id, shown as a short apology carrying that id."""
+import logging
+import uuid
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+
+log = logging.getLogger("searchapp.errors")
+
+
+class ApologyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG:
+            return None  # Django's debug page is more useful to a developer
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("error %s on %s %s", error_id, request.method, request.get_full_path())
+        message = f"Sorry, something went wrong on our side. Error id: {error_id}."
+        if request.accepts("application/json") and not request.accepts("text/html"):
+            return JsonResponse({"error": message, "error_id": error_id}, status=500)
+        return render(request, "500.html", {"error_id": error_id}, status=500)
