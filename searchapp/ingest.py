@@ -47,18 +47,20 @@ def content_hash(text: str) -> str:
 
 
 def ingest_files(files, user=None) -> list[Outcome]:
-    """Store several uploaded files (Django UploadedFile objects) and queue the new ones in batches."""
-    outcomes = []
-    for upload in files:
-        try:
-            check_size(upload.size)
-            extracted = extract(upload.name, upload.read())
-        except Rejected as exc:
-            outcomes.append(Outcome(upload.name, REJECTED, str(exc)))
-            continue
-        outcomes.append(_store(upload.name, extracted, user, original=upload))
+    """Store several files and queue the new ones for encoding, in batches, once committed."""
+    outcomes = [store_file(f, user) for f in files]
     dispatch_encoding([o.document.pk for o in outcomes if o.result == ACCEPTED])
     return outcomes
+
+
+def store_file(upload, user=None) -> Outcome:
+    """Store one file (a Django File: uploaded or opened from disk) without queueing it."""
+    try:
+        check_size(upload.size)
+        extracted = extract(upload.name, upload.read())
+    except Rejected as exc:
+        return Outcome(upload.name, REJECTED, str(exc))
+    return _store(upload.name, extracted, user, original=upload)
 
 
 def ingest_text(title: str, text: str, user=None) -> Outcome:
