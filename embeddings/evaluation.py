@@ -11,15 +11,19 @@ least one relevant document.
 import csv
 import json
 import math
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .artefact import load_metrics
+from .config import TrainingConfig
 from .encoder import Encoder
 from .index import VectorIndex
 from .lexical import Bm25Ranker, TfidfRanker
+from .training import train_model
 from .vectors import WordVectors
 
 DEPTH = 100
@@ -124,3 +128,22 @@ def evaluate(dataset: Dataset, methods: list[str], encoder: Encoder | None = Non
     results = {name: score_rankings(dataset, METHODS[name](dataset, encoder)) for name in methods}
     return {"dataset": dataset.name, "n_docs": len(dataset.doc_ids), "n_queries": len(dataset.query_ids),
             "methods": results}
+
+
+def run(dataset_dir: Path, methods: list[str], model_dir: Path | None = None, train: bool = False,
+        config: TrainingConfig = TrainingConfig(), models_dir: Path | None = None,
+        on_progress: Callable[[dict], None] | None = None) -> dict:
+    """Load a dataset, optionally train a model on its corpus, and compare `methods` on it."""
+    dataset = load_beir(dataset_dir)
+    model_info = None
+    if train:
+        with tempfile.TemporaryDirectory() as scratch:
+            model_dir = train_model(dataset.doc_texts, Path(models_dir or scratch), config, on_progress=on_progress)
+            encoder = Encoder.load(model_dir)
+            model_info = {"version": encoder.version, "config": encoder.config.to_dict(), "training": load_metrics(model_dir)}
+    else:
+        encoder = Encoder.load(model_dir) if model_dir else None
+    report = evaluate(dataset, methods, encoder)
+    if model_info:
+        report["model"] = model_info
+    return report
