@@ -3,10 +3,12 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 log = logging.getLogger("searchapp.errors")
+CLIENT_ERRORS = (Http404, PermissionDenied, SuspiciousOperation, BadRequest)
 
 
 class ApologyMiddleware:
@@ -17,8 +19,8 @@ class ApologyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if settings.DEBUG:
-            return None  # Django's debug page is more useful to a developer
+        if settings.DEBUG or isinstance(exception, CLIENT_ERRORS):
+            return None  # Django's debug page, or its 4xx handling (404, 403, 400), does better
         error_id = uuid.uuid4().hex[:8]
         log.exception("error %s on %s %s", error_id, request.method, request.get_full_path())
         message = f"Sorry, something went wrong on our side. Error id: {error_id}."

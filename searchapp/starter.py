@@ -36,14 +36,13 @@ def import_starter(limit: int, say: Callable[[str], None] = print) -> list[int]:
     return ids
 
 
-def train_starter_model(minutes: float, say: Callable[[str], None] = print):
-    """Train on every stored document, activate the model, and encode all documents into its index."""
-    from embeddings.training import TrainingConfig, train_model
+def train_starter_model(config, say: Callable[[str], None] = print):
+    """Train (an embeddings TrainingConfig) on every stored document, activate the model, index all documents."""
+    from embeddings.training import train_model
 
     texts = list(Document.objects.values_list("text", flat=True))
-    say(f"Training the starter model on {len(texts)} documents (at most {minutes:g} minutes)…")
-    model_dir = train_model(texts, settings.MODELS_DIR, TrainingConfig(max_minutes=minutes),
-                            on_progress=_progress_printer(say))
+    say(f"Training the starter model on {len(texts)} documents (at most {config.max_minutes:g} minutes)…")
+    model_dir = train_model(texts, settings.MODELS_DIR, config, on_progress=_progress_printer(say))
     version = active.activate(model_dir)
     ids = list(Document.objects.values_list("pk", flat=True))
     batch = settings.ENCODE_BATCH_SIZE

@@ -15,4 +15,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Model {version.name} is active; no starter needed.")
             return
         starter.import_starter(limit, say=self.stdout.write)
-        starter.train_starter_model(minutes, say=self.stdout.write)
+        from embeddings.training import TrainingConfig
+
+        starter.train_starter_model(TrainingConfig(max_minutes=minutes), say=self.stdout.write)
