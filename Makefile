@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export TF_CPP_MIN_LOG_LEVEL ?= 2
 
 .PHONY: run test setup migrate
 
@@ -21,6 +22,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py collectstatic --no-input -v 0
 
 # Superuser (printed one-time password) and starter model, each only when missing.
 setup: migrate

@@ -98,12 +98,16 @@ def delete_document(document: Document) -> None:
         transaction.on_commit(lambda: document.original.delete(save=False))
 
 
+def requeue(document_ids: list[int]) -> int:
+    """Mark documents queued again and dispatch their encoding (after a failure or an outage)."""
+    Document.objects.filter(pk__in=document_ids).update(status=Document.Status.QUEUED, error="")
+    dispatch_encoding(document_ids)
+    return len(document_ids)
+
+
 def queue_missing() -> int:
-    """Queue every document without a vector for the active version (after an outage, or a new model)."""
+    """Queue every document without a vector for the active version."""
     version = active.active_version()
     if version is None:
         return 0
-    ids = list(Document.objects.exclude(vectors__model_version=version).values_list("pk", flat=True))
-    Document.objects.filter(pk__in=ids).update(status=Document.Status.QUEUED, error="")
-    dispatch_encoding(ids)
-    return len(ids)
+    return requeue(list(Document.objects.exclude(vectors__model_version=version).values_list("pk", flat=True)))

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import encoding, ingest
 from ..forms import PasteForm, UploadForm
@@ -18,6 +18,7 @@ def _wants_json(request) -> bool:
     return request.accepts("application/json") and not request.accepts("text/html")
 
 
+@require_http_methods(["GET", "POST"])
 def upload(request):
     """Several files at once; the page's script posts them and shows one result line per file."""
     upload_form, paste_form, outcomes = UploadForm(), PasteForm(), None

@@ -119,3 +119,13 @@ def test_vectors_are_stored_as_float32(client, active_model, celery_worker):
     vector = DocumentVector.objects.first().as_array()
     assert vector.dtype == np.float32 and vector.shape == (active_model.dim,)
     assert np.isclose(np.linalg.norm(vector), 1.0, atol=1e-5)
+
+
+def test_reindex_queues_documents_left_behind_by_a_broker_outage(active_model, celery_worker, capsys):
+    from django.core.management import call_command
+
+    stranded = Document.objects.create(title="t", text="the band played", content_hash="h", status="failed",
+                                       error="gave up after 5 retries")
+    call_command("reindex", "--queue-missing")
+    assert "Queued 1 documents" in capsys.readouterr().out
+    wait_for(lambda: Document.objects.filter(pk=stranded.pk, status="indexed").exists())
