@@ -8,7 +8,6 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from .encoding import dispatch_encoding
@@ -86,8 +85,7 @@ def _store(name: str, extracted: Extracted, user, original=None) -> Outcome:
     try:
         with transaction.atomic():
             if original is not None:
-                original.seek(0)
-                document.original.save(name, ContentFile(original.read()), save=False)
+                document.original.save(name, original, save=False)  # storage copies it from the start
             document.save()
     except IntegrityError:
         _discard_file(document)

@@ -7,6 +7,8 @@ from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOpera
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
+from .views import wants_json
+
 log = logging.getLogger("searchapp.errors")
 CLIENT_ERRORS = (Http404, PermissionDenied, SuspiciousOperation, BadRequest)
 
@@ -24,6 +26,6 @@ class ApologyMiddleware:
         error_id = uuid.uuid4().hex[:8]
         log.exception("error %s on %s %s", error_id, request.method, request.get_full_path())
         message = f"Sorry, something went wrong on our side. Error id: {error_id}."
-        if request.accepts("application/json") and not request.accepts("text/html"):
+        if wants_json(request):
             return JsonResponse({"error": message, "error_id": error_id}, status=500)
         return render(request, "500.html", {"error_id": error_id}, status=500)

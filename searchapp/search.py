@@ -30,7 +30,7 @@ def search(query: str, limit: int) -> list[Hit]:
         raise NoModel
     vector = active.encoder(version).encode([query])
     hits = _nearest(version, vector, limit)
-    return [Hit(doc, score, snippet(doc.text, query)) for doc, score in hits]
+    return [Hit(doc, score, snippet(_body(doc), query)) for doc, score in hits]
 
 
 def more_like_this(document: Document, limit: int = 5) -> list[Hit]:
@@ -40,7 +40,7 @@ def more_like_this(document: Document, limit: int = 5) -> list[Hit]:
     if stored is None:
         return []
     hits = _nearest(version, stored.as_array()[None, :], limit + 1)
-    return [Hit(doc, score, snippet(doc.text, "")) for doc, score in hits if doc.pk != document.pk][:limit]
+    return [Hit(doc, score, snippet(_body(doc), "")) for doc, score in hits if doc.pk != document.pk][:limit]
 
 
 def _nearest(version, vectors: np.ndarray, limit: int) -> list[tuple[Document, float]]:
@@ -52,6 +52,12 @@ def _nearest(version, vectors: np.ndarray, limit: int) -> list[tuple[Document, f
     # A document deleted since this copy of the index was loaded is simply not found.
     documents = Document.objects.in_bulk([i for i, _ in found])
     return [(documents[i], score) for i, score in found if i in documents]
+
+
+def _body(document: Document) -> str:
+    """The text without its first line when that line is the title, already shown above the snippet."""
+    first, _, rest = document.text.partition("\n")
+    return rest if rest.strip() and first.strip() == document.title else document.text
 
 
 def snippet(text: str, query: str, length: int = SNIPPET_CHARS) -> str:

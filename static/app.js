@@ -6,7 +6,7 @@
   // Statuses: every .status[data-id] on the page is refreshed until it is final.
   function pendingIds() {
     return Array.from(document.querySelectorAll(".status[data-id]"))
-      .filter((el) => !FINAL.includes(el.dataset.status || el.textContent.trim().split(":")[0]))
+      .filter((el) => !FINAL.includes(el.dataset.status))
       .map((el) => el.dataset.id);
   }
 

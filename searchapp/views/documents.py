@@ -10,12 +10,9 @@ from .. import encoding, ingest
 from ..forms import PasteForm, UploadForm
 from ..models import Document
 from ..search import more_like_this
+from . import wants_json
 
 STATUS_IDS_MAX = 500
-
-
-def _wants_json(request) -> bool:
-    return request.accepts("application/json") and not request.accepts("text/html")
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,7 +23,7 @@ def upload(request):
         upload_form = UploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
             outcomes = ingest.ingest_files(upload_form.cleaned_data["files"], request.user)
-        if _wants_json(request):
+        if wants_json(request):
             if outcomes is None:
                 return JsonResponse({"error": " ".join(upload_form.errors.get("files", []))}, status=400)
             return JsonResponse({"results": [o.as_dict() for o in outcomes]})

@@ -102,3 +102,12 @@ def test_snippet_prefers_the_sentence_with_the_query_words():
     assert search.snippet(text, "violin").startswith("The violin was out of tune!")
     assert search.snippet(text, "nothing matches").startswith("First sentence here.")
     assert search.snippet("word " * 200, "", length=50).endswith(" …")
+
+
+def test_snippet_does_not_repeat_the_title(client, active_model):
+    from searchapp import encoding, ingest
+
+    document = ingest.ingest_text("", "Orchestra news\nThe band played a song.").document
+    encoding.encode_documents([document.pk])
+    (hit,) = client.get(reverse("home"), {"q": "band"}).context["page"]
+    assert hit.document.title == "Orchestra news" and hit.snippet == "The band played a song."

@@ -101,3 +101,11 @@ def test_original_is_served_as_a_download(client):
     response = client.get(reverse("document-original", args=[Document.objects.get().pk]))
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == b"<title>T</title><p>hello</p>"
+
+
+def test_large_upload_spooled_to_disk_is_stored_whole(client):
+    data = ("Big report\n" + "All quiet on the western front. " * 100_000).encode()  # > 2.5 MB: a temporary file
+    (result,) = upload(client, ("big.txt", data), **JSON).json()["results"]
+    assert result["result"] == "accepted"
+    (stored,) = stored_files()
+    assert stored.read_bytes() == data

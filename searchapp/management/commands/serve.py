@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from searchapp import services
+from searchapp import runner
 
 
 class Command(BaseCommand):
@@ -12,6 +12,6 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=2)
 
     def handle(self, host, port, web_workers, **options):
-        code = services.run(host, port, web_workers, say=self.stdout.write)
+        code = runner.run(host, port, web_workers, say=self.stdout.write)
         if code:
             raise CommandError(f"a service failed (exit status {code})")
