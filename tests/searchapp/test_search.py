@@ -32,7 +32,7 @@ def test_results_are_paginated(client, indexed_documents, settings):
     second = client.get(reverse("home"), {"q": "music", "page": 2})
     assert len(titles(first)) == 2 and len(titles(second)) == 1
     assert set(titles(first) + titles(second)) == {"Cars", "Cooking", "Music"}
-    assert "page=2" in first.content.decode()
+    assert "q=music&amp;page=2" in first.content.decode()
 
 
 def test_empty_query_is_explained(client, indexed_documents):
@@ -111,3 +111,10 @@ def test_snippet_does_not_repeat_the_title(client, active_model):
     encoding.encode_documents([document.pk])
     (hit,) = client.get(reverse("home"), {"q": "band"}).context["page"]
     assert hit.document.title == "Orchestra news" and hit.snippet == "The band played a song."
+
+
+def test_document_list_is_paginated(client):
+    Document.objects.bulk_create(Document(title=f"d{i}", text="t", content_hash=str(i)) for i in range(51))
+    page = client.get(reverse("document-list")).content.decode()
+    assert page.count("status-queued") == 50 and 'href="?page=2"' in page
+    assert client.get(reverse("document-list"), {"page": 2}).content.decode().count("status-queued") == 1
