@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from embeddings.encoder import Encoder
+
 from .models import Document, ModelVersion
 
 _lock = threading.Lock()
@@ -20,8 +22,6 @@ def active_version() -> ModelVersion | None:
 
 def encoder(version: ModelVersion):
     """The encoder of a version, loaded on first use in this process (NumPy only, no TensorFlow)."""
-    from embeddings.encoder import Encoder
-
     with _lock:
         if version.name not in _encoders:
             _encoders.clear()  # keep one model in memory: the active one
@@ -36,8 +36,6 @@ def activate(model_dir: Path) -> ModelVersion:
     Document statuses follow: those with a stored vector for it are indexed,
     the others are queued (the caller dispatches their encoding).
     """
-    from embeddings.encoder import Encoder
-
     loaded = Encoder.load(model_dir)
     ModelVersion.objects.filter(is_active=True).update(is_active=False)
     version, _ = ModelVersion.objects.update_or_create(

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 import numpy as np
 from django.db import transaction
 
+from embeddings.index import VectorIndex
+
 from .models import DocumentVector, ModelVersion
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,6 @@ def stored_vectors(version: ModelVersion) -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_index(version: ModelVersion):
-    from embeddings.index import VectorIndex
-
     index = VectorIndex.create(version.dim, version.name)
     ids, vectors = stored_vectors(version)
     if len(ids):
@@ -54,8 +54,6 @@ def build_index(version: ModelVersion):
 
 def _load_checked(version: ModelVersion):
     """The saved index if it loads, matches the version and holds every stored vector; else None."""
-    from embeddings.index import VectorIndex
-
     if not version.index_path.exists():
         return None
     try:

@@ -5,7 +5,6 @@ rejected file leaves nothing behind; accepted documents are queued for
 encoding after the transaction commits.
 """
 import hashlib
-import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -13,8 +12,6 @@ from django.db import IntegrityError, transaction
 from .encoding import dispatch_encoding
 from .extract import Extracted, Rejected, check_size, clean_text, extract
 from .models import Document
-
-log = logging.getLogger(__name__)
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 
@@ -77,7 +74,7 @@ def ingest_text(title: str, text: str, user=None) -> Outcome:
 def _store(name: str, extracted: Extracted, user, original=None) -> Outcome:
     digest = content_hash(extracted.text)
     if existing := Document.objects.filter(content_hash=digest).first():
-        return Outcome(name, DUPLICATE, f"same text as “{existing.title}”", existing)
+        return _duplicate(name, existing)
     document = Document(
         title=extracted.title, text=extracted.text, content_hash=digest, source_name=name[:255],
         file_type=extracted.file_type, uploaded_by=user if user and user.is_authenticated else None,
@@ -89,12 +86,15 @@ def _store(name: str, extracted: Extracted, user, original=None) -> Outcome:
             document.save()
     except IntegrityError:
         _discard_file(document)
-        existing = Document.objects.get(content_hash=digest)  # stored by a concurrent upload
-        return Outcome(name, DUPLICATE, f"same text as “{existing.title}”", existing)
+        return _duplicate(name, Document.objects.get(content_hash=digest))  # stored by a concurrent upload
     except BaseException:
         _discard_file(document)
         raise
     return Outcome(name, ACCEPTED, document=document)
+
+
+def _duplicate(name: str, existing: Document) -> Outcome:
+    return Outcome(name, DUPLICATE, f"same text as “{existing.title}”", existing)
 
 
 def _discard_file(document: Document) -> None:

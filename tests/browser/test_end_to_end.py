@@ -7,14 +7,16 @@ import pytest
 from tests.corpus import DOCUMENTS, QUESTIONS
 from tests.samples import docx_bytes, pdf_bytes
 
-pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="no browser: install Debian's chromium (apt-get install -y chromium) "
+                                            "to run the browser tests"),
+]
 
 
 @pytest.fixture
 def page(monkeypatch):
-    if not CHROMIUM:
-        pytest.skip("no browser: install Debian's chromium (apt-get install -y chromium) to run the browser tests")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are still sync.
