@@ -92,3 +92,32 @@ def test_failed_save_leaves_database_and_index_unchanged(indexed_documents, acti
     extra.refresh_from_db()
     assert extra.status == "encoding" and not extra.vectors.exists()
     assert len(VectorIndex.load(active_model.index_path)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_writer_at_a_time_and_no_update_lost(active_model):
+    import threading
+
+    from django.db import connection
+
+    documents = [ingest.ingest_text(f"D{i}", f"the choir sang song number {i}").document for i in range(2)]
+    finished = []
+
+    def encode(document):
+        try:
+            encoding.encode_documents([document.pk])
+            finished.append(document.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=encode, args=(d,)) for d in documents]
+    with indexing._writer_lock(active_model):  # another process holds the index
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(1.0)
+        assert finished == []  # both writers wait for the lock
+    for thread in threads:
+        thread.join(30)
+    assert sorted(finished) == sorted(d.pk for d in documents)
+    assert ids_of(VectorIndex.load(active_model.index_path)) == {d.pk for d in documents}
