@@ -15,7 +15,6 @@ class TrainingConfig:
     pretrained: str | None = DEFAULT_VECTORS   # 'glove-6b-50d', a GloVe-format file, or None
     freeze_embeddings: bool = False
     pooling: str = "mean"          # document vector: 'mean' of encoder states or 'final' state
-    word_average: bool = False     # append the (trained) word-vector average to the LSTM vector
     reverse_input: bool = True     # feed the encoder the window backwards (Sutskever et al. 2014)
     word_dropout: float = 0.1      # denoising: input words replaced by the unknown id
     sampled_softmax: bool = True   # sampled softmax for the reconstruction loss
@@ -38,10 +37,6 @@ class TrainingConfig:
         values = dict(vocab_size=300, seq_len=24, embedding_dim=16, latent_dim=16, pretrained=None,
                       num_sampled=32, batch_size=16, epochs=2, span_min=2, span_max=6, patience=5)
         return cls(**{**values, **overrides})
-
-    @property
-    def vector_dim(self) -> int:
-        return self.latent_dim + (self.embedding_dim if self.word_average else 0)
 
     def to_dict(self) -> dict:
         return asdict(self)

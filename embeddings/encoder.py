@@ -33,7 +33,7 @@ class Encoder:
             self.kernel = weights["kernel"].astype(np.float32)
             self.recurrent_kernel = weights["recurrent_kernel"].astype(np.float32)
             self.bias = weights["bias"].astype(np.float32)
-        self.dim = self.config.vector_dim
+        self.dim = self.recurrent_kernel.shape[0]
 
     @classmethod
     def load(cls, model_dir: Path) -> "Encoder":
@@ -67,7 +67,7 @@ class Encoder:
         ids = pad([windows[i] for i in order], self.config.seq_len, self.config.reverse_input)
         steps = int(lengths[0]) if len(lengths) else 0
         inputs = self.embedding[ids[:, :steps]] @ self.kernel + self.bias        # (n, steps, 4U)
-        units = self.recurrent_kernel.shape[0]
+        units = self.dim
         h = np.zeros((len(windows), units), dtype=np.float32)
         c = np.zeros_like(h)
         total = np.zeros_like(h)
@@ -80,9 +80,6 @@ class Encoder:
             h[:n] = o * np.tanh(c[:n])
             total[:n] += h[:n]
         result = total / np.maximum(lengths, 1)[:, None] if self.config.pooling == "mean" else h
-        if self.config.word_average:
-            words = np.stack([self.embedding[row[:n]].mean(axis=0) for row, n in zip(ids, lengths)])
-            result = np.concatenate([result, words], axis=1)
         out = np.empty_like(result)
         out[order] = result
         return out

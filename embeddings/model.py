@@ -36,15 +36,12 @@ def build_encoder(config: TrainingConfig, vocab_len: int, embedding_matrix: np.n
         vector = layers.LSTM(config.latent_dim, name="encoder_lstm")(embedded)
     else:
         raise ValueError(f"unknown pooling {config.pooling!r}: use 'mean' or 'final'")
-    if config.word_average:
-        average = layers.GlobalAveragePooling1D(name="word_average")(embedded)
-        vector = layers.Concatenate(name="document_vector")([vector, average])
     return keras.Model(tokens, vector, name="encoder")
 
 
 def build_decoder(config: TrainingConfig, vocab_len: int) -> tuple[keras.Model, layers.Dense]:
     """Document vector -> decoder states (batch, T, latent), and the softmax layer over the vocabulary."""
-    vector = keras.Input(shape=(config.vector_dim,), name="document_vector")
+    vector = keras.Input(shape=(config.latent_dim,), name="document_vector")
     repeated = layers.RepeatVector(config.seq_len, name="repeat")(vector)
     states = layers.LSTM(config.latent_dim, return_sequences=True, name="decoder_lstm")(repeated)
     return keras.Model(vector, states, name="decoder"), layers.Dense(vocab_len, activation="softmax", name="reconstruction")

@@ -1,11 +1,12 @@
 """train_model(): texts in, a versioned model directory out.
 
-The corpus is kept as token ids (one flat int32 array with offsets), and
-batches are cut from it on the fly by a tf.data pipeline, so no dense
-(windows x T) matrix of the whole corpus is ever built.
+The texts are read twice (once to count words, once to turn them into ids)
+and kept only as token ids, one flat int32 array with offsets; batches are
+cut from it on the fly by a tf.data pipeline, so neither the tokenised corpus
+nor a dense (windows x T) matrix of it is ever held.
 """
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import keras
@@ -18,7 +19,7 @@ from .model import Doc2VecAutoencoder
 from .text import tokenise
 from .vectors import WordVectors
 from .vocabulary import UNK_ID, Vocabulary
-from .windows import pad, split_windows
+from .windows import pad, text_windows
 
 __all__ = ["TrainingConfig", "train_model"]
 
@@ -28,10 +29,10 @@ Progress = Callable[[dict], None]
 class WindowCorpus:
     """Every training window as a slice of one flat id array."""
 
-    def __init__(self, windows: list[list[int]]):
-        lengths = np.fromiter((len(w) for w in windows), dtype=np.int64, count=len(windows))
-        self.offsets = np.concatenate([[0], np.cumsum(lengths)])
-        self.ids = np.fromiter((i for w in windows for i in w), dtype=np.int32, count=int(self.offsets[-1]))
+    def __init__(self, windows: Iterable[list[int]]):
+        chunks = [np.asarray(window, dtype=np.int32) for window in windows]
+        self.offsets = np.concatenate([[0], np.cumsum([len(chunk) for chunk in chunks], dtype=np.int64)])
+        self.ids = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -121,12 +122,10 @@ def train_model(texts: Sequence[str], models_dir: Path, config: TrainingConfig =
     """Train on `texts` and save a new model version under `models_dir`; returns its directory."""
     keras.utils.set_random_seed(config.seed)
     started = time.monotonic()
-    token_lists = [tokenise(text) for text in texts]
-    vocabulary = Vocabulary.build(token_lists, config.vocab_size)
-    windows = [w for tokens in token_lists for w in split_windows(vocabulary.ids(tokens), config.seq_len)]
-    if len(windows) < 2:
+    vocabulary = Vocabulary.build((tokenise(text) for text in texts), config.vocab_size)
+    corpus = WindowCorpus(window for text in texts for window in text_windows(text, vocabulary, config.seq_len))
+    if len(corpus) < 2:
         raise ValueError("need at least two windows of text to train on")
-    corpus = WindowCorpus(windows)
 
     embedding_matrix, found = None, None
     if config.pretrained:
