@@ -109,3 +109,10 @@ def test_large_upload_spooled_to_disk_is_stored_whole(client):
     assert result["result"] == "accepted"
     (stored,) = stored_files()
     assert stored.read_bytes() == data
+
+
+def test_oversized_paste_is_a_clear_400(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = client.post(reverse("document-paste"), {"title": "t", "text": "x" * 500})
+    assert response.status_code == 400 and "Nothing was stored" in response.content.decode()
+    assert Document.objects.count() == 0
