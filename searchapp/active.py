@@ -29,18 +29,31 @@ def encoder(version: ModelVersion):
         return _encoders[version.name]
 
 
+def register(model_dir: Path) -> ModelVersion:
+    """Record a trained model directory as a version, inactive: retraining fills its index before the swap."""
+    loaded = Encoder.load(model_dir)
+    version, _ = ModelVersion.objects.get_or_create(name=loaded.version, defaults={"dim": loaded.dim})
+    return version
+
+
 @transaction.atomic
 def activate(model_dir: Path) -> ModelVersion:
-    """Register a trained model directory and make it the active version.
+    """Register a trained model directory and make it the active version (see switch_to)."""
+    return switch_to(register(model_dir))
+
+
+@transaction.atomic
+def switch_to(version: ModelVersion) -> ModelVersion:
+    """Make a registered version the active one: one row flips, so every process sees model and index change together.
 
     Document statuses follow: those with a stored vector for it are indexed,
     the others are queued (the caller dispatches their encoding).
     """
-    loaded = Encoder.load(model_dir)
-    ModelVersion.objects.filter(is_active=True).update(is_active=False)
-    version, _ = ModelVersion.objects.update_or_create(
-        name=loaded.version, defaults={"dim": loaded.dim, "is_active": True}
-    )
+    if not Path(version.model_dir, "weights.npz").exists():
+        raise FileNotFoundError(f"the files of model {version.name} are gone")
+    ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    version.is_active = True
     Document.objects.filter(vectors__model_version=version).update(status=Document.Status.INDEXED, error="")
     Document.objects.exclude(vectors__model_version=version).update(status=Document.Status.QUEUED, error="")
     return version

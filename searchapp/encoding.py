@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import active, indexing
-from .models import Document, DocumentVector
+from .models import Document, DocumentVector, ModelVersion
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +36,15 @@ def _send(batch: list[int]) -> None:
         log.exception("could not queue encoding of documents %s; they stay queued", batch)
 
 
-def encode_documents(document_ids: list[int]) -> int:
-    """Encode the given documents with the active model and add them to its index.
+def encode_documents(document_ids: list[int], version: ModelVersion | None = None) -> int:
+    """Encode the given documents with the active model (or `version`) and add them to its index.
 
-    Idempotent: documents already holding a vector for the active version, or
-    deleted meanwhile, are skipped. Returns how many were indexed.
+    Idempotent: documents already holding a vector for the version, or
+    deleted meanwhile, are skipped. Returns how many were indexed. Document
+    statuses describe the active model, so encoding for a version being built
+    by retraining leaves them alone.
     """
-    version = active.active_version()
+    version = version or active.active_version()
     if version is None:
         log.warning("no active model: documents %s stay queued", document_ids)
         return 0
@@ -51,7 +53,9 @@ def encode_documents(document_ids: list[int]) -> int:
     )
     if not pending:
         return 0
-    Document.objects.filter(pk__in=[d.pk for d in pending]).update(status=Document.Status.ENCODING, error="")
+    tracks_status = version.is_active
+    if tracks_status:
+        Document.objects.filter(pk__in=[d.pk for d in pending]).update(status=Document.Status.ENCODING, error="")
     vectors = np.asarray(active.encoder(version).encode([d.text for d in pending]), dtype=np.float32)
     with indexing.writing(version) as index:
         # Under the writer lock: keep only documents that still exist and are still not indexed.
@@ -66,9 +70,10 @@ def encode_documents(document_ids: list[int]) -> int:
             DocumentVector(document_id=int(doc_id), model_version=version, vector=vectors[i].tobytes())
             for doc_id, i in zip(ids, keep)
         )
-        Document.objects.filter(pk__in=ids.tolist()).update(
-            status=Document.Status.INDEXED, error="", indexed_at=timezone.now()
-        )
+        if tracks_status:
+            Document.objects.filter(pk__in=ids.tolist()).update(
+                status=Document.Status.INDEXED, error="", indexed_at=timezone.now()
+            )
         if len(ids):
             index.add(ids, vectors[keep])
     return len(keep)

@@ -147,7 +147,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = ENCODE_QUEUE
-CELERY_TASK_ROUTES = {"searchapp.tasks.encode_documents": {"queue": ENCODE_QUEUE}}
+TRAIN_QUEUE = "train"
+CELERY_TASK_ROUTES = {
+    "searchapp.tasks.encode_documents": {"queue": ENCODE_QUEUE},
+    "searchapp.tasks.run_training": {"queue": TRAIN_QUEUE},
+    "searchapp.tasks.periodic_retrain": {"queue": TRAIN_QUEUE},
+}
+
+# Retraining: how many earlier model versions stay for rollback, how much worse (MRR@10 of the
+# self-retrieval check) a new model may be and still activate by itself, how many held-out documents
+# that check uses, and after how many minutes without progress a run counts as dead.
+RETRAIN_KEEP_VERSIONS = int(os.environ.get("RETRAIN_KEEP_VERSIONS", "3"))
+RETRAIN_GATE_TOLERANCE = float(os.environ.get("RETRAIN_GATE_TOLERANCE", "0.0"))
+RETRAIN_GATE_SAMPLE = int(os.environ.get("RETRAIN_GATE_SAMPLE", "200"))
+RETRAIN_STALE_MINUTES = float(os.environ.get("RETRAIN_STALE_MINUTES", "15"))
+# Periodic retraining (Celery beat, run inside the training worker): off unless set; skipped when no
+# document was added or deleted since the last run.
+RETRAIN_EVERY_HOURS = float(os.environ.get("RETRAIN_EVERY_HOURS", "0"))
+CELERY_BEAT_SCHEDULE = (
+    {"periodic-retrain": {"task": "searchapp.tasks.periodic_retrain", "schedule": RETRAIN_EVERY_HOURS * 3600}}
+    if RETRAIN_EVERY_HOURS > 0 else {}
+)
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # How many documents one encoding task takes; an upload of more is split.
 ENCODE_BATCH_SIZE = 64

@@ -1,13 +1,16 @@
-"""Celery tasks: thin wrappers that add retries and failure records to encoding.py."""
+"""Celery tasks: thin wrappers that add retries and failure records to encoding.py, and run retraining."""
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import encoding
+from .retraining import runs
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +36,27 @@ def encode_documents(self, document_ids: list[int]) -> int:
         log.exception("encoding %s failed", document_ids)
         encoding.mark_failed(document_ids, f"encoding failed: {type(exc).__name__}: {exc}")
         raise
+
+
+# Training tasks run on their own queue (settings.TRAIN_QUEUE), consumed by a separate worker process, so a
+# training of many minutes never holds up encoding. They are acknowledged on receipt, not after: a training
+# interrupted by a dead worker is marked failed (retraining.runs) instead of silently starting over.
+@shared_task(acks_late=False, reject_on_worker_lost=False)
+def run_training(run_id: int) -> None:
+    """Carry a queued training run through (the pipeline imports TensorFlow, so only the worker loads it)."""
+    from .retraining import pipeline
+
+    pipeline.execute(run_id)
+
+
+@shared_task(acks_late=False)
+def periodic_retrain() -> None:
+    """Celery beat's retrain: skipped when no document changed since the last run."""
+    runs.start_if_changed()
+
+
+@worker_ready.connect
+def fail_interrupted_runs(sender, **kwargs) -> None:
+    """A training worker starting up means the runs it was training died with its predecessor."""
+    if settings.TRAIN_QUEUE in {queue.name for queue in sender.task_consumer.queues}:
+        runs.fail_interrupted_runs()

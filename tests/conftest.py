@@ -58,6 +58,14 @@ def celery_worker(broker_url, transactional_db):
         yield worker
 
 
+@pytest.fixture
+def train_worker(broker_url, transactional_db):
+    """A second real worker consuming only the training queue, as `manage.py serve` runs one beside the encoder."""
+    with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
+                      queues=[settings.TRAIN_QUEUE], hostname="train@tests", shutdown_timeout=120) as worker:
+        yield worker
+
+
 def wait_for(predicate, timeout: float = 30, interval: float = 0.1):
     """Poll until predicate() is truthy; return its value or fail after timeout seconds."""
     deadline = time.monotonic() + timeout
