@@ -23,6 +23,8 @@ class TrainingConfig:
     temperature: float = 0.05
     span_min: int = 4              # spans (pseudo-queries) are span_min..span_max tokens long
     span_max: int = 16
+    keyword_queries: float = 0.0   # share of pseudo-queries keeping only words outside the common_words most frequent
+    common_words: int = 100
     batch_size: int = 64
     learning_rate: float = 2e-3
     epochs: int = 10

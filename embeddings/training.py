@@ -44,6 +44,21 @@ class WindowCorpus:
         return int((self.offsets[rows + 1] - self.offsets[rows]).sum())
 
 
+def pseudo_query(window: np.ndarray, config: TrainingConfig, rng: np.random.Generator) -> np.ndarray:
+    """A random span of the window; sometimes only its less common words, as in a headline."""
+    length = int(rng.integers(config.span_min, config.span_max + 1))
+    keywords = rng.random() < config.keyword_queries
+    region = 2 * length if keywords else length
+    begin = int(rng.integers(0, max(1, len(window) - region + 1)))
+    span = window[begin:begin + region]
+    if keywords:
+        rare = span[span >= 2 + config.common_words]        # ids rank words by frequency
+        if len(rare) >= config.span_min:
+            return rare[:length]
+        return span[:length]
+    return span
+
+
 def training_batches(corpus: WindowCorpus, rows: np.ndarray, config: TrainingConfig, seed: int, noisy: bool):
     """Yield dict batches: the clean window (target), its noisy encoder input and a random span of it."""
     rng = np.random.default_rng(seed)
@@ -52,11 +67,7 @@ def training_batches(corpus: WindowCorpus, rows: np.ndarray, config: TrainingCon
         rows = rng.permutation(rows)
     for start in range(0, len(rows), config.batch_size):
         chunk = [corpus.window(i) for i in rows[start:start + config.batch_size]]
-        spans = []
-        for window in chunk:
-            length = int(rng.integers(config.span_min, config.span_max + 1))
-            begin = int(rng.integers(0, max(1, len(window) - length + 1)))
-            spans.append(window[begin:begin + length])
+        spans = [pseudo_query(window, config, rng) for window in chunk]
         inputs = chunk
         if noisy and config.word_dropout > 0:
             inputs = [np.where(rng.random(len(w)) < config.word_dropout, UNK_ID, w) for w in chunk]

@@ -104,3 +104,19 @@ def test_pretrained_vectors_start_the_embedding(tmp_path):
     assert encoder.config.embedding_dim == 4
     np.testing.assert_allclose(encoder.embedding[encoder.vocabulary.id("rocket")], [-0.5, 0.25, 0.0, 1.0])
     assert json.loads((model_dir / "metrics.json").read_text())["pretrained_found"] == 2
+
+
+def test_pseudo_queries_are_spans_of_the_window_or_its_rarer_words():
+    from embeddings.training import pseudo_query
+
+    window = np.arange(2, 202, dtype=np.int32)                  # ids 2..201: frequency rank order
+    rng = np.random.default_rng(0)
+    plain = TrainingConfig(span_min=4, span_max=8, keyword_queries=0.0)
+    for _ in range(20):
+        span = pseudo_query(window, plain, rng)
+        assert 4 <= len(span) <= 8 and (np.diff(span) == 1).all()   # contiguous
+    keywords = TrainingConfig(span_min=4, span_max=8, keyword_queries=1.0, common_words=150)
+    spans = [pseudo_query(window, keywords, rng) for _ in range(50)]
+    rare_only = [s for s in spans if (s >= 152).all()]
+    assert len(rare_only) > 5                                    # drawn from the rare end of the window
+    assert all(len(s) <= 8 for s in spans)
