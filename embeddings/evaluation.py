@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,10 @@ import numpy as np
 from .artefact import load_metrics
 from .config import TrainingConfig
 from .encoder import Encoder
+from .fusion import FUSIONS, dense_ranking, fuse
 from .index import VectorIndex
 from .lexical import Bm25Ranker, TfidfRanker
+from .passages import PASSAGE_SLOTS, encode_with_passages, passage_ids
 from .training import train_model
 from .vectors import WordVectors
 
@@ -37,6 +40,11 @@ class Dataset:
     query_ids: list[str]
     query_texts: list[str]
     qrels: dict[str, dict[str, int]]
+
+    def subset(self, rows) -> "Dataset":
+        """The same corpus with only the queries at these row numbers."""
+        return Dataset(self.name, self.doc_ids, self.doc_texts, [self.query_ids[r] for r in rows],
+                       [self.query_texts[r] for r in rows], self.qrels)
 
 
 def load_beir(path: Path) -> Dataset:
@@ -87,47 +95,109 @@ def score_rankings(dataset: Dataset, rows: np.ndarray) -> dict[str, float]:
         ranked = [dataset.doc_ids[r] for r in ranking if r >= 0]
         for name, value in ranking_metrics(ranked, dataset.qrels[query_id]).items():
             totals[name] = totals.get(name, 0.0) + value
-    return {name: round(value / len(dataset.query_ids), 4) for name, value in totals.items()}
+    return {name: round(value / max(len(dataset.query_ids), 1), 4) for name, value in totals.items()}
 
 
 # A method takes the dataset (and the encoder, for dense ones) and returns
-# (n_queries, DEPTH) corpus row numbers, best first.
-Method = Callable[[Dataset, Encoder | None], np.ndarray]
+# (scores, rows): each (n_queries, DEPTH), corpus row numbers best first (-1 = none).
+Method = Callable[[Dataset, Encoder | None], tuple[np.ndarray, np.ndarray]]
 
 
-def rank_dense(dataset: Dataset, encoder: Encoder) -> np.ndarray:
-    index = VectorIndex.build(np.arange(len(dataset.doc_ids)), encoder.encode(dataset.doc_texts), encoder.version)
-    return index.search(encoder.encode(dataset.query_texts), DEPTH)[1]
+def rank_dense(dataset: Dataset, encoder: Encoder) -> tuple[np.ndarray, np.ndarray]:
+    """Documents by whole-text vector or best passage, as the search view ranks them (fusion.dense_ranking)."""
+    documents, passages = encode_with_passages(encoder, dataset.doc_texts)
+    index = VectorIndex.build(np.arange(len(documents)), documents, encoder.version)
+    ids = np.concatenate([np.zeros(0, np.int64)] + [passage_ids(row, len(p)) for row, p in enumerate(passages)])
+    passage_index = VectorIndex.build(ids, np.concatenate([p[:PASSAGE_SLOTS] for p in passages]), encoder.version)
+    queries = encoder.encode(dataset.query_texts)
+    whole, hits = index.search(queries, DEPTH), passage_index.search(queries, DEPTH * 4)
+    scores, rows = np.zeros((len(queries), DEPTH), np.float32), np.full((len(queries), DEPTH), -1, np.int64)
+    for q in range(len(queries)):
+        ranked = dense_ranking(_as_ranking(*_queries(whole, q)), _as_ranking(*_queries(hits, q)))[:DEPTH]
+        rows[q, :len(ranked)] = [row for row, _ in ranked]
+        scores[q, :len(ranked)] = [score for _, score in ranked]
+    return scores, rows
 
 
-def rank_tfidf(dataset: Dataset, encoder=None) -> np.ndarray:
-    return TfidfRanker(dataset.doc_texts).search(dataset.query_texts, DEPTH)[1]
+def rank_tfidf(dataset: Dataset, encoder=None) -> tuple[np.ndarray, np.ndarray]:
+    return TfidfRanker(dataset.doc_texts).search(dataset.query_texts, DEPTH)
 
 
-def rank_bm25(dataset: Dataset, encoder=None) -> np.ndarray:
-    return Bm25Ranker(dataset.doc_texts).search(dataset.query_texts, DEPTH)[1]
+def rank_bm25(dataset: Dataset, encoder=None) -> tuple[np.ndarray, np.ndarray]:
+    return Bm25Ranker(dataset.doc_texts).search(dataset.query_texts, DEPTH)
 
 
-def rank_glove_mean(dataset: Dataset, encoder=None) -> np.ndarray:
+def rank_glove_mean(dataset: Dataset, encoder=None) -> tuple[np.ndarray, np.ndarray]:
     vectors = WordVectors.load()
     index = VectorIndex.build(np.arange(len(dataset.doc_ids)), vectors.mean_vectors(dataset.doc_texts), "glove-mean")
-    return index.search(vectors.mean_vectors(dataset.query_texts), DEPTH)[1]
+    return index.search(vectors.mean_vectors(dataset.query_texts), DEPTH)
 
 
 METHODS: dict[str, Method] = {"dense": rank_dense, "tfidf": rank_tfidf, "bm25": rank_bm25, "glove-mean": rank_glove_mean}
-DENSE_METHODS = {"dense"}
+ALL_METHODS = [*METHODS, "hybrid"]
+DENSE_METHODS = {"dense", "hybrid"}
+# Share of the queries (by a stable hash of their id) held out to choose the fusion; never reported.
+TUNING_SHARE = 0.2
+WEIGHTS = [round(w, 2) for w in np.arange(0.0, 1.001, 0.05)]
+
+
+def split_queries(query_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers of the tuning and test queries: a fixed split, the same on every run and machine."""
+    in_tuning = np.array([zlib.crc32(q.encode()) % 1000 < TUNING_SHARE * 1000 for q in query_ids], dtype=bool)
+    return np.flatnonzero(in_tuning), np.flatnonzero(~in_tuning)
+
+
+def _queries(ranked: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return ranked[0][rows], ranked[1][rows]
+
+
+def _as_ranking(scores: np.ndarray, rows: np.ndarray) -> list[tuple[int, float]]:
+    return [(int(r), float(s)) for r, s in zip(rows, scores) if r >= 0]
+
+
+def rank_hybrid(dense, lexical, weight: float, fusion: str) -> np.ndarray:
+    """(n_queries, DEPTH) rows of the fused rankings, by the search view's fusion code."""
+    out = np.full((len(dense[0]), DEPTH), -1, dtype=np.int64)
+    for q in range(len(out)):
+        fused = fuse(_as_ranking(dense[0][q], dense[1][q]), _as_ranking(lexical[0][q], lexical[1][q]), weight, fusion, DEPTH)
+        out[q, :len(fused)] = [doc_id for doc_id, _ in fused]
+    return out
+
+
+def tune_fusion(dataset: Dataset, dense, lexical, rows: np.ndarray) -> dict:
+    """The fusion and dense weight with the best MRR@10 on the given (tuning) queries."""
+    tuning, dense, lexical = dataset.subset(rows), _queries(dense, rows), _queries(lexical, rows)
+    trials = [(score_rankings(tuning, rank_hybrid(dense, lexical, weight, fusion))["mrr@10"], fusion, weight)
+              for fusion in FUSIONS for weight in WEIGHTS]
+    best, fusion, weight = max(trials, key=lambda t: (t[0], t[1] == "sum", -abs(t[2] - 0.5)))
+    return {"fusion": fusion, "weight": weight, "tuning_mrr@10": best, "tuning_queries": len(rows)}
 
 
 def evaluate(dataset: Dataset, methods: list[str], encoder: Encoder | None = None) -> dict:
-    """The JSON-ready report: {"dataset", "n_docs", "n_queries", "methods": {name: metrics}}."""
-    unknown = set(methods) - METHODS.keys()
+    """The JSON-ready report: {"dataset", "n_docs", "n_queries", "methods": {name: metrics}}.
+
+    Every method is scored on the same test queries; the held-out tuning
+    queries only choose the hybrid fusion (reported under "fusion").
+    """
+    unknown = set(methods) - set(ALL_METHODS)
     if unknown:
-        raise ValueError(f"unknown methods {sorted(unknown)}; choose from {sorted(METHODS)}")
+        raise ValueError(f"unknown methods {sorted(unknown)}; choose from {ALL_METHODS}")
     if encoder is None and DENSE_METHODS & set(methods):
         raise ValueError("dense methods need a model: train one or pass a model directory")
-    results = {name: score_rankings(dataset, METHODS[name](dataset, encoder)) for name in methods}
-    return {"dataset": dataset.name, "n_docs": len(dataset.doc_ids), "n_queries": len(dataset.query_ids),
-            "methods": results}
+    needed = set(methods) | ({"dense", "bm25"} if "hybrid" in methods else set())
+    ranked = {name: METHODS[name](dataset, encoder) for name in METHODS if name in needed}
+    tuning, test = split_queries(dataset.query_ids)
+    test_set = dataset.subset(test)
+    report = {"dataset": dataset.name, "n_docs": len(dataset.doc_ids), "n_queries": len(test), "methods": {}}
+    for name in methods:
+        if name == "hybrid":
+            report["fusion"] = tune_fusion(dataset, ranked["dense"], ranked["bm25"], tuning)
+            rows = rank_hybrid(_queries(ranked["dense"], test), _queries(ranked["bm25"], test),
+                               report["fusion"]["weight"], report["fusion"]["fusion"])
+        else:
+            rows = ranked[name][1][test]
+        report["methods"][name] = score_rankings(test_set, rows)
+    return report
 
 
 def run(dataset_dir: Path, methods: list[str], model_dir: Path | None = None, train: bool = False,

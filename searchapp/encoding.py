@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from embeddings.passages import encode_with_passages
+
 from . import active, indexing
 from .models import Document, DocumentVector, ModelVersion
 
@@ -56,7 +58,7 @@ def encode_documents(document_ids: list[int], version: ModelVersion | None = Non
     tracks_status = version.is_active
     if tracks_status:
         Document.objects.filter(pk__in=[d.pk for d in pending]).update(status=Document.Status.ENCODING, error="")
-    vectors = np.asarray(active.encoder(version).encode([d.text for d in pending]), dtype=np.float32)
+    vectors, passages = encode_with_passages(active.encoder(version), [d.text for d in pending])
     with indexing.writing(version) as index:
         # Under the writer lock: keep only documents that still exist and are still not indexed.
         alive = set(
@@ -67,7 +69,8 @@ def encode_documents(document_ids: list[int], version: ModelVersion | None = Non
         keep = [i for i, d in enumerate(pending) if d.pk in alive]
         ids = np.array([pending[i].pk for i in keep], dtype=np.int64)
         DocumentVector.objects.bulk_create(
-            DocumentVector(document_id=int(doc_id), model_version=version, vector=vectors[i].tobytes())
+            DocumentVector(document_id=int(doc_id), model_version=version, vector=vectors[i].tobytes(),
+                           passages=passages[i].tobytes())
             for doc_id, i in zip(ids, keep)
         )
         if tracks_status:

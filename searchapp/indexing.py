@@ -7,6 +7,10 @@ so it always holds exactly the documents with a stored vector. An index that
 is missing, damaged or of the wrong size is rebuilt from the database, never
 by re-encoding. Readers (web processes) keep the loaded index and reload it
 only when the file changes.
+
+Beside each document index, a passage index holds every document's window
+vectors (ids from embeddings.passages); the writer brings it to the same set
+of documents before saving both.
 """
 import fcntl
 import logging
@@ -18,6 +22,7 @@ import numpy as np
 from django.db import transaction
 
 from embeddings.index import VectorIndex
+from embeddings.passages import PASSAGE_SLOTS, owner, passage_ids
 
 from .models import DocumentVector, ModelVersion
 
@@ -42,6 +47,42 @@ def stored_vectors(version: ModelVersion) -> tuple[np.ndarray, np.ndarray]:
     ids = np.fromiter((doc_id for doc_id, _ in rows), dtype=np.int64)
     vectors = np.frombuffer(b"".join(bytes(v) for _, v in rows), dtype=np.float32).reshape(len(ids), version.dim)
     return ids, vectors
+
+
+def passages_path(version: ModelVersion):
+    return version.index_path.with_name("passages.faiss")
+
+
+def _stored_passages(version: ModelVersion, document_ids=None) -> tuple[np.ndarray, np.ndarray]:
+    """Passage ids and vectors of the version's documents (all, or these), from the database."""
+    rows = DocumentVector.objects.filter(model_version=version)
+    if document_ids is not None:
+        rows = rows.filter(document_id__in=[int(i) for i in document_ids])
+    ids, vectors = [np.zeros(0, np.int64)], [np.zeros((0, version.dim), np.float32)]
+    for doc_id, blob in rows.values_list("document_id", "passages").iterator():
+        found = np.frombuffer(bytes(blob), dtype=np.float32).reshape(-1, version.dim)
+        ids.append(passage_ids(doc_id, len(found)))
+        vectors.append(found[:len(ids[-1])])
+    return np.concatenate(ids), np.concatenate(vectors)
+
+
+def _sync_passages(version: ModelVersion, documents: VectorIndex) -> VectorIndex:
+    """The saved passage index brought to the documents of `documents` (rebuilt when unreadable)."""
+    try:
+        passages = VectorIndex.load(passages_path(version), model_version=version.name, dim=version.dim)
+    except Exception:
+        passages = VectorIndex.create(version.dim, version.name)
+        held = set()
+    else:
+        held = {owner(i) for i in passages.ids()}
+    wanted = set(documents.ids().tolist())
+    gone = np.array(sorted(held - wanted), dtype=np.int64)
+    if len(gone):
+        passages.remove(np.concatenate([passage_ids(doc_id, PASSAGE_SLOTS) for doc_id in gone]))
+    ids, vectors = _stored_passages(version, sorted(wanted - held))
+    if len(ids):
+        passages.add(ids, vectors)
+    return passages
 
 
 def build_index(version: ModelVersion):
@@ -78,21 +119,26 @@ def writing(version: ModelVersion):
     with _writer_lock(version), transaction.atomic():
         index = _load_checked(version) or build_index(version)
         yield index
-        version.index_path.parent.mkdir(parents=True, exist_ok=True)
-        index.save(version.index_path)
+        _save(version, index)
+
+
+def _save(version: ModelVersion, index: VectorIndex) -> None:
+    version.index_path.parent.mkdir(parents=True, exist_ok=True)
+    index.save(version.index_path)
+    _sync_passages(version, index).save(passages_path(version))
 
 
 def rebuild(version: ModelVersion) -> int:
     """Rebuild the index from stored vectors (manage.py reindex); returns its size."""
     with _writer_lock(version), transaction.atomic():
         index = build_index(version)
-        version.index_path.parent.mkdir(parents=True, exist_ok=True)
-        index.save(version.index_path)
+        passages_path(version).unlink(missing_ok=True)
+        _save(version, index)
         return len(index)
 
 
 _read_lock = threading.Lock()
-_loaded: dict = {}  # version name -> (file signature, index)
+_loaded: dict = {}  # index path -> (version name, file signature, index)
 
 
 def _signature(path) -> tuple | None:
@@ -105,17 +151,33 @@ def _signature(path) -> tuple | None:
 
 def index_for_search(version: ModelVersion):
     """This process's copy of the version's index, reloaded only when the file changed."""
+    return _for_search(version, version.index_path, _load_checked, build_index)
+
+
+def passage_index_for_search(version: ModelVersion):
+    """This process's copy of the version's passage index, reloaded only when the file changed."""
+    def load(version):
+        try:
+            return VectorIndex.load(passages_path(version), model_version=version.name, dim=version.dim)
+        except Exception:
+            return None
+
+    return _for_search(version, passages_path(version), load, lambda v: _sync_passages(v, build_index(v)))
+
+
+def _for_search(version: ModelVersion, path, load, build):
     with _read_lock:
-        signature = _signature(version.index_path)
-        cached = _loaded.get(version.name)
-        if signature and cached and cached[0] == signature:
-            return cached[1]
-        index = _load_checked(version) if signature else None
+        signature = _signature(path)
+        cached = _loaded.get(path)
+        if signature and cached and cached[:2] == (version.name, signature):
+            return cached[2]
+        index = load(version) if signature else None
         if index is None:
             with writing(version):
-                pass  # repairs the file under the writer lock
-            signature = _signature(version.index_path)
-            index = _load_checked(version) or build_index(version)
-        _loaded.clear()
-        _loaded[version.name] = (signature, index)
+                pass  # repairs the files under the writer lock
+            signature = _signature(path)
+            index = load(version) or build(version)
+        for stale in [p for p, cached in _loaded.items() if cached[0] != version.name]:
+            del _loaded[stale]  # keep the active version's indexes only
+        _loaded[path] = (version.name, signature, index)
         return index

@@ -70,11 +70,16 @@ class Document(models.Model):
 
 
 class DocumentVector(models.Model):
-    """A document's vector under one model version, as float32 bytes."""
+    """A document's vector under one model version, and its passages' vectors, as float32 bytes.
+
+    Passages are the encoder's windows, in order: a long document is found by
+    its best passage, not only by the mean of all of them.
+    """
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="vectors")
     model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="vectors")
     vector = models.BinaryField()
+    passages = models.BinaryField(default=b"")
 
     class Meta:
         constraints = [

@@ -1,4 +1,4 @@
-"""The home page: a search box and ranked, paginated results."""
+"""The home page: a search box, ranking mode, filters, and ranked, paginated results with facets."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -6,6 +6,8 @@ from django.shortcuts import render
 from .. import search
 from ..forms import SearchForm
 from ..models import Document
+
+SCORE_LABELS = {"hybrid": "fused score", "semantic": "cosine similarity", "keyword": "BM25 score"}
 
 
 def home(request):
@@ -20,12 +22,14 @@ def home(request):
             context["notice"] = "There are no documents yet: upload some first."
         else:
             try:
-                hits = search.search(query, settings.SEARCH_MAX_RESULTS)
+                results = search.search(query, settings.SEARCH_MAX_RESULTS, mode=form.cleaned_data["mode"],
+                                        filters=form.filters())
             except search.NoModel:
                 context["notice"] = "No model is trained yet, so nothing can be searched. Ask an administrator."
             else:
-                context["page"] = Paginator(hits, settings.SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-                context["query"] = query
-                if not hits:
-                    context["notice"] = "No indexed documents yet; uploaded ones are still being encoded."
+                context["page"] = Paginator(results.hits, settings.SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+                context.update(query=query, facets=results.facets, score_label=SCORE_LABELS[form.cleaned_data["mode"]])
+                if not results.hits:
+                    context["notice"] = ("No document passes these filters." if form.filters()
+                                         else "No indexed documents yet; uploaded ones are still being encoded.")
     return render(request, "search/home.html", context)

@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from embeddings.evaluation import evaluate, load_beir, ranking_metrics
+from embeddings.evaluation import evaluate, load_beir, ranking_metrics, split_queries
 from embeddings.lexical import Bm25Ranker, TfidfRanker
 
 from .conftest import TOPICS
@@ -55,8 +55,9 @@ def test_lexical_rankers_find_the_document_sharing_the_words(ranker):
 
 
 def test_evaluate_compares_methods_in_one_report(topic_dataset):
-    report = evaluate(load_beir(topic_dataset), ["tfidf", "bm25"])
-    assert report["n_docs"] == 4 and report["n_queries"] == 2
+    dataset = load_beir(topic_dataset)
+    report = evaluate(dataset, ["tfidf", "bm25"])
+    assert report["n_docs"] == 4 and report["n_queries"] == len(split_queries(dataset.query_ids)[1]) >= 1
     assert report["methods"]["bm25"]["mrr@10"] == 1.0
     assert set(report["methods"]["tfidf"]) == {"ndcg@10", "mrr@10", "recall@10", "recall@100"}
 
@@ -64,3 +65,27 @@ def test_evaluate_compares_methods_in_one_report(topic_dataset):
 def test_dense_without_a_model_is_refused(topic_dataset):
     with pytest.raises(ValueError, match="need a model"):
         evaluate(load_beir(topic_dataset), ["dense"])
+
+
+def test_tuning_queries_are_a_fixed_fifth_kept_apart_from_the_test_queries():
+    ids = [f"q{i}" for i in range(2000)]
+    tuning, test = split_queries(ids)
+    assert set(tuning).isdisjoint(test) and len(tuning) + len(test) == len(ids)
+    assert 300 < len(tuning) < 500
+    again, _ = split_queries(list(reversed(ids)))
+    assert sorted(ids[i] for i in tuning) == sorted(ids[::-1][i] for i in again)   # by id, not by position
+
+
+def test_hybrid_is_tuned_on_held_out_queries_and_reported_on_the_others(tiny_model, tmp_path):
+    from embeddings.encoder import Encoder
+
+    texts = {f"d{i}": f"{topic} report number {i}: {sentence}" for i, (topic, sentence) in
+             enumerate(list(TOPICS.items()) * 5)}
+    queries = {f"q{i}": " ".join(text.split()[3:7]) for i, text in enumerate(texts.values())}
+    write_beir(tmp_path, texts, queries, [(f"q{i}", f"d{i}", 1) for i in range(len(texts))])
+    dataset = load_beir(tmp_path)
+    report = evaluate(dataset, ["bm25", "dense", "hybrid"], Encoder.load(tiny_model))
+    tuning, test = split_queries(dataset.query_ids)
+    assert report["n_queries"] == len(test) and report["fusion"]["tuning_queries"] == len(tuning)
+    assert report["fusion"]["fusion"] in {"sum", "rrf"} and 0.0 <= report["fusion"]["weight"] <= 1.0
+    assert set(report["methods"]) == {"bm25", "dense", "hybrid"}

@@ -3,6 +3,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from embeddings.evaluation import split_queries
 from tests.embeddings.conftest import small_corpus
 from tests.embeddings.test_evaluation import write_beir
 
@@ -14,16 +15,17 @@ def test_evaluate_trains_and_writes_the_report(tmp_path, capsys):
     write_beir(tmp_path / "set", docs, queries, [(f"q{i}", f"d{i}", 1) for i in range(4)])
     out = tmp_path / "report.json"
     call_command("evaluate", str(tmp_path / "set"), "--train", "--epochs", "1", "--json", str(out),
-                 "--methods", "dense", "tfidf", "--set", "vocab_size=200", "--set", "latent_dim=8",
+                 "--methods", "dense", "tfidf", "hybrid", "--set", "vocab_size=200", "--set", "latent_dim=8",
                  "--set", "embedding_dim=8", "--set", "pretrained=null", "--set", "seq_len=16",
                  "--set", "span_max=6", "--set", "span_min=2", "--set", "batch_size=8")
     report = json.loads(out.read_text())
-    assert report["dataset"] == "set" and report["n_docs"] == 12 and report["n_queries"] == 4
-    assert set(report["methods"]) == {"dense", "tfidf"}
+    test_queries = split_queries([f"q{i}" for i in range(4)])[1]
+    assert report["dataset"] == "set" and report["n_docs"] == 12 and report["n_queries"] == len(test_queries)
+    assert set(report["methods"]) == {"dense", "tfidf", "hybrid"}
     assert 0.0 <= report["methods"]["dense"]["mrr@10"] <= 1.0
     assert report["model"]["config"]["latent_dim"] == 8
     printed = capsys.readouterr().out
-    assert "mrr@10" in printed and "dense" in printed
+    assert "mrr@10" in printed and "dense" in printed and "held-out queries not reported above" in printed
 
 
 def test_evaluate_explains_a_wrong_folder_and_unknown_settings(tmp_path):

@@ -23,7 +23,7 @@ def test_question_finds_the_document_by_meaning(client, indexed_documents):
 def test_results_show_title_score_and_snippet(client, indexed_documents):
     page = client.get(reverse("home"), {"q": "garage engine"}).content.decode()
     assert "Cars" in page and 'class="score"' in page
-    assert "The mechanic replaced the engine oil" in page  # the sentence sharing the query's words
+    assert "The mechanic replaced the <mark>engine</mark> oil" in page  # the sentence sharing the query's words
 
 
 def test_results_are_paginated(client, indexed_documents, settings):
@@ -81,7 +81,7 @@ def test_missing_document_is_a_friendly_404(client):
 
 
 def test_our_errors_become_an_apology_with_an_id(client, indexed_documents, monkeypatch, caplog):
-    def broken(query, limit):
+    def broken(query, limit, **options):
         raise RuntimeError("index exploded")
 
     monkeypatch.setattr(search, "search", broken)
@@ -109,7 +109,7 @@ def test_snippet_does_not_repeat_the_title(client, active_model):
 
     document = ingest.ingest_text("", "Orchestra news\nThe band played a song.").document
     encoding.encode_documents([document.pk])
-    (hit,) = client.get(reverse("home"), {"q": "band"}).context["page"]
+    (hit,) = client.get(reverse("home"), {"q": "band", "mode": "keyword"}).context["page"]
     assert hit.document.title == "Orchestra news" and hit.snippet == "The band played a song."
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from embeddings.config import TrainingConfig
-from embeddings.evaluation import METHODS, run
+from embeddings.evaluation import ALL_METHODS, run
 
 METRICS = ("ndcg@10", "mrr@10", "recall@10", "recall@100")
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("dataset_dir", type=Path)
         parser.add_argument("--train", action="store_true", help="train a model on the dataset's corpus first")
         parser.add_argument("--model", type=Path, help="an existing model directory to evaluate")
-        parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+        parser.add_argument("--methods", nargs="+", default=ALL_METHODS, choices=ALL_METHODS)
         parser.add_argument("--json", dest="json_out", type=Path, help="write the figures to this file")
         parser.add_argument("--epochs", type=int, help="training epochs (default: the recipe's)")
         parser.add_argument("--max-minutes", type=float, help="training time budget")
@@ -58,11 +58,14 @@ class Command(BaseCommand):
                          models_dir=save_model, on_progress=self.show_progress)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"\n{report['dataset']}: {report['n_docs']} documents, {report['n_queries']} queries "
+        self.stdout.write(f"\n{report['dataset']}: {report['n_docs']} documents, {report['n_queries']} test queries "
                           f"({time.monotonic() - started:.0f} s)")
         self.stdout.write(f"{'method':<12}" + "".join(f"{name:>12}" for name in METRICS))
         for name, figures in report["methods"].items():
             self.stdout.write(f"{name:<12}" + "".join(f"{figures[m]:>12.4f}" for m in METRICS))
+        if fusion := report.get("fusion"):
+            self.stdout.write(f"hybrid: {fusion['fusion']} fusion, dense weight {fusion['weight']}, chosen on "
+                              f"{fusion['tuning_queries']} held-out queries not reported above")
         if json_out:
             json_out.parent.mkdir(parents=True, exist_ok=True)
             json_out.write_text(json.dumps(report, indent=2))

@@ -1,0 +1,39 @@
+"""The keyword (BM25) index of the documents searchable under a model version.
+
+The same documents as the FAISS index: those with a stored vector for the
+version. Each web process builds its own copy from the database and rebuilds
+it when that set changed, which one aggregate query per search detects:
+vector rows are only ever added (with new, larger ids) or deleted, so any
+change moves their count or their largest id. Several web processes therefore
+never serve a stale set for longer than one query, without any file to share.
+"""
+import threading
+
+from django.db.models import Count, Max
+
+from embeddings.lexical import Bm25Ranker
+
+from .models import DocumentVector, ModelVersion
+
+_lock = threading.Lock()
+_cached: dict = {}  # "signature", "ids", "ranker"
+
+
+def _signature(version: ModelVersion) -> tuple:
+    figures = DocumentVector.objects.filter(model_version=version).aggregate(count=Count("id"), last=Max("id"))
+    return version.name, figures["count"], figures["last"]
+
+
+def search(version: ModelVersion, query: str, depth: int) -> list[tuple[int, float]]:
+    """(document id, BM25 score) of the documents sharing a word with the query, best first."""
+    with _lock:
+        signature = _signature(version)
+        if _cached.get("signature") != signature:
+            rows = DocumentVector.objects.filter(model_version=version).order_by("document_id")
+            ids, texts = zip(*rows.values_list("document_id", "document__text")) if signature[1] else ((), ())
+            _cached.update(signature=signature, ids=list(ids), ranker=Bm25Ranker(list(texts)) if ids else None)
+        ids, ranker = _cached["ids"], _cached["ranker"]
+    if ranker is None:
+        return []
+    scores, rows = ranker.search([query], min(depth, len(ids)))
+    return [(ids[row], float(score)) for row, score in zip(rows[0], scores[0]) if row >= 0]
