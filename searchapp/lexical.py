@@ -4,8 +4,10 @@ The same documents as the FAISS index: those with a stored vector for the
 version. Each web process builds its own copy from the database and rebuilds
 it when that set changed, which one aggregate query per search detects:
 vector rows are only ever added (with new, larger ids) or deleted, so any
-change moves their count or their largest id. Several web processes therefore
-never serve a stale set for longer than one query, without any file to share.
+change moves their count or their largest id (the newest document's time
+also counts, for ids that a rolled-back transaction gives out again). Several
+web processes therefore never serve a stale set for longer than one query,
+without any file to share.
 """
 import threading
 
@@ -20,8 +22,9 @@ _cached: dict = {}  # "signature", "ids", "ranker"
 
 
 def _signature(version: ModelVersion) -> tuple:
-    figures = DocumentVector.objects.filter(model_version=version).aggregate(count=Count("id"), last=Max("id"))
-    return version.name, figures["count"], figures["last"]
+    figures = DocumentVector.objects.filter(model_version=version).aggregate(
+        count=Count("id"), last=Max("id"), newest=Max("document__created_at"))
+    return version.name, figures["count"], figures["last"], figures["newest"]
 
 
 def search(version: ModelVersion, query: str, depth: int) -> list[tuple[int, float]]:
