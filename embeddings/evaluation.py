@@ -24,7 +24,7 @@ from .config import TrainingConfig
 from .encoder import Encoder
 from .fusion import FUSIONS, dense_ranking, fuse
 from .index import VectorIndex
-from .lexical import Bm25Ranker, TfidfRanker
+from .lexical import RANKERS, Bm25Ranker, TfidfRanker
 from .passages import PASSAGE_SLOTS, encode_with_passages, passage_ids
 from .training import train_model
 from .vectors import WordVectors
@@ -164,36 +164,39 @@ def rank_hybrid(dense, lexical, weight: float, fusion: str) -> np.ndarray:
     return out
 
 
-def tune_fusion(dataset: Dataset, dense, lexical, rows: np.ndarray) -> dict:
-    """The fusion and dense weight with the best MRR@10 on the given (tuning) queries."""
-    tuning, dense, lexical = dataset.subset(rows), _queries(dense, rows), _queries(lexical, rows)
-    trials = [(score_rankings(tuning, rank_hybrid(dense, lexical, weight, fusion))["mrr@10"], fusion, weight)
-              for fusion in FUSIONS for weight in WEIGHTS]
-    best, fusion, weight = max(trials, key=lambda t: (t[0], t[1] == "sum", -abs(t[2] - 0.5)))
-    return {"fusion": fusion, "weight": weight, "tuning_mrr@10": best, "tuning_queries": len(rows)}
+def tune_fusion(dataset: Dataset, ranked: dict, rows: np.ndarray) -> dict:
+    """The keyword ranker, fusion and dense weight with the best MRR@10 on the given (tuning) queries."""
+    tuning, dense = dataset.subset(rows), _queries(ranked["dense"], rows)
+    trials = [(score_rankings(tuning, rank_hybrid(dense, _queries(ranked[keyword], rows), weight, fusion))["mrr@10"],
+               keyword == "bm25", fusion == "sum", -abs(weight - 0.5), keyword, fusion, weight)
+              for keyword in RANKERS for fusion in FUSIONS for weight in WEIGHTS]
+    best = max(trials)   # ties go to BM25, then to the weighted sum, then to the weight nearest 0.5
+    return {"keyword": best[4], "fusion": best[5], "weight": best[6], "tuning_mrr@10": best[0],
+            "tuning_queries": len(rows)}
 
 
 def evaluate(dataset: Dataset, methods: list[str], encoder: Encoder | None = None) -> dict:
     """The JSON-ready report: {"dataset", "n_docs", "n_queries", "methods": {name: metrics}}.
 
     Every method is scored on the same test queries; the held-out tuning
-    queries only choose the hybrid fusion (reported under "fusion").
+    queries only choose the hybrid's keyword ranker, fusion and dense weight
+    (reported under "fusion"; the search view's settings of the same names).
     """
     unknown = set(methods) - set(ALL_METHODS)
     if unknown:
         raise ValueError(f"unknown methods {sorted(unknown)}; choose from {ALL_METHODS}")
     if encoder is None and DENSE_METHODS & set(methods):
         raise ValueError("dense methods need a model: train one or pass a model directory")
-    needed = set(methods) | ({"dense", "bm25"} if "hybrid" in methods else set())
+    needed = set(methods) | ({"dense", *RANKERS} if "hybrid" in methods else set())
     ranked = {name: METHODS[name](dataset, encoder) for name in METHODS if name in needed}
     tuning, test = split_queries(dataset.query_ids)
     test_set = dataset.subset(test)
     report = {"dataset": dataset.name, "n_docs": len(dataset.doc_ids), "n_queries": len(test), "methods": {}}
     for name in methods:
         if name == "hybrid":
-            report["fusion"] = tune_fusion(dataset, ranked["dense"], ranked["bm25"], tuning)
-            rows = rank_hybrid(_queries(ranked["dense"], test), _queries(ranked["bm25"], test),
-                               report["fusion"]["weight"], report["fusion"]["fusion"])
+            fusion = report["fusion"] = tune_fusion(dataset, ranked, tuning)
+            rows = rank_hybrid(_queries(ranked["dense"], test), _queries(ranked[fusion["keyword"]], test),
+                               fusion["weight"], fusion["fusion"])
         else:
             rows = ranked[name][1][test]
         report["methods"][name] = score_rankings(test_set, rows)

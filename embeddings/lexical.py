@@ -43,3 +43,7 @@ def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     top_scores = np.take_along_axis(scores, top, axis=1)
     top = np.where(top_scores > 0, top, -1)
     return top_scores.astype(np.float32), top.astype(np.int64)
+
+
+# The keyword half of hybrid search, by name (settings.SEARCH_KEYWORD_RANKER, evaluate's tuning).
+RANKERS = {"bm25": Bm25Ranker, "tfidf": TfidfRanker}

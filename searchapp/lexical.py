@@ -1,4 +1,4 @@
-"""The keyword (BM25) index of the documents searchable under a model version.
+"""The keyword index (BM25 or TF-IDF, settings.SEARCH_KEYWORD_RANKER) of the documents searchable under a version.
 
 The same documents as the FAISS index: those with a stored vector for the
 version. Each web process builds its own copy from the database and rebuilds
@@ -12,8 +12,9 @@ without any file to share.
 import threading
 
 from django.db.models import Count, Max
+from django.conf import settings
 
-from embeddings.lexical import Bm25Ranker
+from embeddings.lexical import RANKERS
 
 from .models import DocumentVector, ModelVersion
 
@@ -24,17 +25,18 @@ _cached: dict = {}  # "signature", "ids", "ranker"
 def _signature(version: ModelVersion) -> tuple:
     figures = DocumentVector.objects.filter(model_version=version).aggregate(
         count=Count("id"), last=Max("id"), newest=Max("document__created_at"))
-    return version.name, figures["count"], figures["last"], figures["newest"]
+    return settings.SEARCH_KEYWORD_RANKER, version.name, figures["count"], figures["last"], figures["newest"]
 
 
 def search(version: ModelVersion, query: str, depth: int) -> list[tuple[int, float]]:
-    """(document id, BM25 score) of the documents sharing a word with the query, best first."""
+    """(document id, score) of the documents sharing a word with the query, best first."""
     with _lock:
         signature = _signature(version)
         if _cached.get("signature") != signature:
             rows = DocumentVector.objects.filter(model_version=version).order_by("document_id")
-            ids, texts = zip(*rows.values_list("document_id", "document__text")) if signature[1] else ((), ())
-            _cached.update(signature=signature, ids=list(ids), ranker=Bm25Ranker(list(texts)) if ids else None)
+            ids, texts = zip(*rows.values_list("document_id", "document__text")) if signature[2] else ((), ())
+            ranker = RANKERS[settings.SEARCH_KEYWORD_RANKER](list(texts)) if ids else None
+            _cached.update(signature=signature, ids=list(ids), ranker=ranker)
         ids, ranker = _cached["ids"], _cached["ranker"]
     if ranker is None:
         return []

@@ -174,10 +174,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 ENCODE_BATCH_SIZE = 64
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_MAX_RESULTS = 100
-# Hybrid search: the dense ranking's share (0 = keyword only, 1 = semantic only) and how the two are fused
-# ("sum" of normalised scores or "rrf"); the defaults are what `manage.py evaluate` chose on held-out queries.
+# Hybrid search: the dense ranking's share (0 = keyword only, 1 = semantic only), how the two are fused
+# ("sum" of normalised scores or "rrf") and the keyword ranker; the defaults are what `manage.py evaluate`
+# chose on held-out bbc-headlines queries (it prints its choice for any corpus).
 SEARCH_DENSE_WEIGHT = float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.2"))
 SEARCH_FUSION = os.environ.get("SEARCH_FUSION", "sum")
+SEARCH_KEYWORD_RANKER = os.environ.get("SEARCH_KEYWORD_RANKER", "bm25")  # or "tfidf"
 # With filters, fetch this many times the wanted results before filtering (more when too few pass).
 SEARCH_OVERFETCH = 5
 

@@ -139,3 +139,23 @@ def test_more_like_this_excludes_the_document_and_deleted_ones(indexed_documents
     neighbours = [hit.document for hit in search.more_like_this(cars)]
     assert neighbours == [indexed_documents["cooking"]]
     assert np.isfinite(search.more_like_this(cars)[0].score)
+
+
+@pytest.mark.parametrize("fusion", ["sum", "rrf"])
+def test_hybrid_is_the_evaluated_fusion_of_the_semantic_and_keyword_rankings(indexed_documents, settings, fusion):
+    from embeddings.fusion import fuse
+
+    settings.SEARCH_FUSION = fusion
+    query = "the mechanic and the violin"
+    ranked = {mode: [(hit.document.pk, hit.score) for hit in search.search(query, 10, mode=mode).hits]
+              for mode in ("semantic", "keyword")}
+    hybrid = [(hit.document.pk, hit.score) for hit in search.search(query, 10, weight=0.4).hits]
+    expected = fuse(ranked["semantic"], ranked["keyword"], 0.4, fusion)
+    assert [doc for doc, _ in hybrid] == [doc for doc, _ in expected]
+    assert [score for _, score in hybrid] == pytest.approx([score for _, score in expected])
+
+
+def test_the_keyword_ranker_is_a_setting(indexed_documents, settings):
+    settings.SEARCH_KEYWORD_RANKER = "tfidf"
+    (hit,) = search.search("violin", 5, mode="keyword").hits
+    assert hit.document.title == "Music" and 0 < hit.score <= 1.0   # a cosine, not a BM25 score

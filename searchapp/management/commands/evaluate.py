@@ -64,8 +64,9 @@ class Command(BaseCommand):
         for name, figures in report["methods"].items():
             self.stdout.write(f"{name:<12}" + "".join(f"{figures[m]:>12.4f}" for m in METRICS))
         if fusion := report.get("fusion"):
-            self.stdout.write(f"hybrid: {fusion['fusion']} fusion, dense weight {fusion['weight']}, chosen on "
-                              f"{fusion['tuning_queries']} held-out queries not reported above")
+            self.stdout.write(f"hybrid: dense + {fusion['keyword']}, {fusion['fusion']} fusion, dense weight "
+                              f"{fusion['weight']}, chosen on {fusion['tuning_queries']} held-out queries "
+                              "not reported above")
         if json_out:
             json_out.parent.mkdir(parents=True, exist_ok=True)
             json_out.write_text(json.dumps(report, indent=2))
