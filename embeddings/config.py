@@ -11,7 +11,7 @@ class TrainingConfig:
     vocab_size: int = 20000        # top-N words; every other word is the unknown id
     seq_len: int = 100             # window length T: longer documents are split
     embedding_dim: int = 50        # replaced by the pretrained vectors' dimension when given
-    latent_dim: int = 256          # LSTM units = document vector size
+    latent_dim: int = 128          # LSTM units = document vector size
     pretrained: str | None = DEFAULT_VECTORS   # 'glove-6b-50d', a GloVe-format file, or None
     freeze_embeddings: bool = False
     pooling: str = "mean"          # document vector: 'mean' of encoder states or 'final' state
@@ -19,15 +19,15 @@ class TrainingConfig:
     word_dropout: float = 0.1      # denoising: input words replaced by the unknown id
     sampled_softmax: bool = True   # sampled softmax for the reconstruction loss
     num_sampled: int = 512         # negative classes per batch for the sampled softmax
-    retrieval_weight: float = 1.0  # weight of the in-batch span -> window contrastive loss (0: plain autoencoder)
+    retrieval_weight: float = 2.0  # weight of the in-batch span -> window contrastive loss (0: plain autoencoder)
     temperature: float = 0.05
     span_min: int = 4              # spans (pseudo-queries) are span_min..span_max tokens long
     span_max: int = 16
-    keyword_queries: float = 0.0   # share of pseudo-queries keeping only words outside the common_words most frequent
+    keyword_queries: float = 0.5   # share of pseudo-queries keeping only words outside the common_words most frequent
     common_words: int = 100
-    batch_size: int = 64
-    learning_rate: float = 2e-3
-    epochs: int = 10
+    batch_size: int = 128
+    learning_rate: float = 3e-3
+    epochs: int = 30
     max_minutes: float | None = None
     validation_fraction: float = 0.05
     patience: int = 2
