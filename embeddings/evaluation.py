@@ -22,14 +22,14 @@ import numpy as np
 from .artefact import load_metrics
 from .config import TrainingConfig
 from .encoder import Encoder
-from .fusion import FUSIONS, dense_ranking, fuse
+from .fusion import CANDIDATES, FUSIONS, dense_ranking, fuse
 from .index import VectorIndex
 from .lexical import RANKERS, Bm25Ranker, TfidfRanker
 from .passages import PASSAGE_SLOTS, encode_with_passages, passage_ids
 from .training import train_model
 from .vectors import WordVectors
 
-DEPTH = 100
+DEPTH = CANDIDATES
 
 
 @dataclass

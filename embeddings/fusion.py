@@ -19,6 +19,9 @@ from .passages import owner
 
 FUSIONS = ("sum", "rrf")
 RRF_K = 60
+# How deep each ranking is read before fusing, in the search view as in evaluate: min-max
+# normalisation depends on it, so both must read the same depth to rank alike.
+CANDIDATES = 100
 
 Ranking = list[tuple[int, float]]
 

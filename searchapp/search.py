@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from embeddings.fusion import dense_ranking, fuse
+from embeddings.fusion import CANDIDATES, dense_ranking, fuse
 from embeddings.passages import PASSAGE_SLOTS, owner
 from embeddings.text import normalise
 
@@ -82,7 +82,7 @@ def search(query: str, limit: int, mode: str = "hybrid", weight: float | None = 
         raise NoModel
     weight = settings.SEARCH_DENSE_WEIGHT if weight is None else weight
     total = len(indexing.index_for_search(version))
-    depth = limit * (settings.SEARCH_OVERFETCH if filters else 1)
+    depth = max(limit, CANDIDATES) * (settings.SEARCH_OVERFETCH if filters else 1)
     while True:
         ranking, passages = _rank(version, query, mode, weight, min(depth, total))
         allowed = filters.apply(Document.objects.filter(pk__in=[doc_id for doc_id, _ in ranking]))

@@ -12,7 +12,9 @@ SCORE_LABELS = {"hybrid": "fused score", "semantic": "cosine similarity", "keywo
 
 def home(request):
     """Search the indexed documents; explain instead of failing when nothing can be found yet."""
-    form = SearchForm(request.GET or None)
+    data = request.GET.copy()
+    data.setdefault("mode", "hybrid")  # so the default mode shows as chosen
+    form = SearchForm(data if request.GET else None)
     context = {"form": form, "document_count": Document.objects.count(), "page": None, "notice": ""}
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()

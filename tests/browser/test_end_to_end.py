@@ -84,6 +84,17 @@ def test_drop_three_files_watch_them_index_and_find_one_by_meaning(live_server, 
     assert page.locator(".result .score").first.inner_text()
     assert "motorway" in page.locator(".result .snippet").first.inner_text()
 
+    # Keyword only, PDFs only: the music document, its matching words highlighted.
+    page.fill("input[name=q]", "violin piano")
+    page.check("input[name=mode][value=keyword]")
+    page.locator("details.filters summary").click()
+    page.check("input[name=type][value=pdf]")
+    page.press("input[name=q]", "Enter")
+    page.locator(".result").first.wait_for()
+    assert page.locator(".result a").all_inner_texts() == ["Music"]
+    assert page.locator(".result .snippet mark").all_inner_texts() == ["violin", "piano"]
+    assert page.locator("input[name=mode][value=keyword]").is_checked()
+
 
 def test_picker_upload_explains_rejections_and_list_updates(live_server, active_model, celery_worker, page):
     page.goto(live_server.url + "/documents/upload/")
