@@ -28,7 +28,8 @@ def settings_env_names() -> set[str]:
 
 def test_settings_read_the_documented_variables():
     assert settings_env_names() == {
-        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATA_DIR", "MAX_UPLOAD_MB"}
+        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATA_DIR", "MAX_UPLOAD_MB",
+        "SEARCH_DENSE_WEIGHT", "SEARCH_FUSION", "SEARCH_KEYWORD_RANKER"}
     example = (ROOT / ".env.example").read_text()
     assert all(name in example for name in settings_env_names())
 
