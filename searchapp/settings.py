@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -180,6 +181,10 @@ SEARCH_MAX_RESULTS = 100
 SEARCH_DENSE_WEIGHT = float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.2"))
 SEARCH_FUSION = os.environ.get("SEARCH_FUSION", "sum")
 SEARCH_KEYWORD_RANKER = os.environ.get("SEARCH_KEYWORD_RANKER", "bm25")  # or "tfidf"
+if not (0.0 <= SEARCH_DENSE_WEIGHT <= 1.0 and SEARCH_FUSION in {"sum", "rrf"}
+        and SEARCH_KEYWORD_RANKER in {"bm25", "tfidf"}):
+    raise ImproperlyConfigured("SEARCH_DENSE_WEIGHT must lie in 0-1, SEARCH_FUSION be sum or rrf, "
+                               "SEARCH_KEYWORD_RANKER be bm25 or tfidf")
 # With filters, fetch this many times the wanted results before filtering (more when too few pass).
 SEARCH_OVERFETCH = 5
 
