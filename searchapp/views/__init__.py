@@ -1,4 +1,4 @@
-"""Views, one module per resource: documents and search."""
+"""Views, one module per resource: documents, search, and the JSON API."""
 
 
 def wants_json(request) -> bool:
