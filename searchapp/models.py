@@ -164,6 +164,8 @@ class TrainingRun(models.Model):
             "id": self.pk, "status": self.status, "status_label": self.get_status_display(),
             "stage": self.stage, "percent": round(self.percent, 1), "epoch": self.epoch, "epochs": self.epochs,
             "batch": self.batch, "batches": self.batches, "loss": self.loss, "tokens_per_s": self.tokens_per_s,
-            "eta_s": self.eta_s, "epoch_losses": self.epoch_losses, "new_score": self.new_score,
+            "eta_s": self.eta_s, "epoch_losses": self.epoch_losses,
+            "val_losses": [epoch.get("val_loss") for epoch in self.metrics.get("training", {}).get("epochs", [])],
+            "new_score": self.new_score,
             "active_score": self.active_score, "error": self.error, "in_progress": self.in_progress,
         }

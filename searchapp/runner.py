@@ -1,4 +1,4 @@
-"""Run the web server and a Celery worker together in the foreground (and Redis, when none is configured).
+"""Run the web server and the Celery workers (encoding, training) in the foreground, and Redis when none is configured.
 
 Ctrl-C (or SIGTERM) stops them all; if one of them dies, the others are
 stopped too, so nothing is left running half-way.
@@ -25,10 +25,19 @@ def run(host: str, port: int, web_workers: int, say=print) -> int:
         "web": [sys.executable, "-m", "gunicorn", "searchapp.wsgi", "--bind", f"{host}:{port}",
                 "--workers", str(web_workers), "--access-logfile", "-", "--graceful-timeout", "10"],
         "worker": [sys.executable, "-m", "celery", "-A", "searchapp", "worker", "--queues", settings.ENCODE_QUEUE,
-                   "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
+                   "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+                   "--hostname", "encode@%h"],
+        # Training gets a worker process of its own: a run of many minutes never delays encoding, and
+        # TensorFlow's memory is given back after each run (a fresh child per task). It also runs the
+        # periodic retrain's beat schedule when RETRAIN_EVERY_HOURS is set.
+        "train-worker": [sys.executable, "-m", "celery", "-A", "searchapp", "worker", "--queues", settings.TRAIN_QUEUE,
+                         "--concurrency", "1", "--max-tasks-per-child", "1", "--loglevel", "INFO", "--without-gossip",
+                         "--without-mingle", "--hostname", "train@%h",
+                         *(["--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+                           if settings.CELERY_BEAT_SCHEDULE else [])],
     }
     children = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
-    say(f"Serving on http://{host}:{port}/ with a Celery worker; press Ctrl-C to stop.")
+    say(f"Serving on http://{host}:{port}/ with Celery workers for encoding and training; press Ctrl-C to stop.")
     stopping = False
 
     def stop(signum, frame):

@@ -35,16 +35,24 @@ def execute(run_id: int, say=None) -> TrainingRun | None:
         _run(run, progress)
     except (TrainingCancelled, Cancelled, KeyboardInterrupt) as exc:
         log.info("training run %s cancelled", run.pk)
-        finish(run, TrainingRun.Status.CANCELLED, "cancelled" if not isinstance(exc, KeyboardInterrupt)
-               else "interrupted from the terminal")
-        versions.discard_unfinished(run)
-        if isinstance(exc, KeyboardInterrupt):
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        _give_up(run, TrainingRun.Status.CANCELLED, "interrupted from the terminal" if interrupted else "cancelled")
+        if interrupted:
             raise
     except Exception as exc:
         log.exception("training run %s failed", run.pk)
-        finish(run, TrainingRun.Status.FAILED, f"{type(exc).__name__}: {exc}")
-        versions.discard_unfinished(run)
+        _give_up(run, TrainingRun.Status.FAILED, f"{type(exc).__name__}: {exc}")
     return run
+
+
+def _give_up(run: TrainingRun, status: str, reason: str) -> None:
+    """Remove what the run built, then record why it ended (even if the clean-up itself fails)."""
+    try:
+        versions.discard_unfinished(run)
+    except Exception:
+        log.exception("could not remove what training run %s built", run.pk)
+        run.refresh_from_db(fields=["model_version"])
+    finish(run, status, reason)
 
 
 def _claim(run_id: int) -> TrainingRun | None:
@@ -64,6 +72,7 @@ def _run(run: TrainingRun, progress: RunProgress) -> None:
     run.model_version, run.status, run.trained_at = version, TrainingRun.Status.ENCODING, timezone.now()
     run.metrics = {"training": load_metrics(model_dir)}
     run.save(update_fields=["model_version", "status", "trained_at", "metrics", "updated_at"])
+    progress.stage(f"encoding every document with model {version.name}")
     _encode_all(version, progress)
 
     progress.stage("quality check: finding held-out documents from random passages")

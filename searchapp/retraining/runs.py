@@ -102,8 +102,8 @@ def fail_dead_runs() -> int:
     for run in dead:
         reason = ("no training worker took this run" if run.status == TrainingRun.Status.QUEUED
                   else "the run stopped making progress (its worker stopped or was killed)")
-        finish(run, TrainingRun.Status.FAILED, f"{reason}; nothing was activated")
         discard_unfinished(run)
+        finish(run, TrainingRun.Status.FAILED, f"{reason}; nothing was activated")
     return len(dead)
 
 
@@ -114,8 +114,8 @@ def fail_interrupted_runs() -> int:
     interrupted = list(TrainingRun.objects.filter(status__in=[TrainingRun.Status.TRAINING,
                                                               TrainingRun.Status.ENCODING]))
     for run in interrupted:
-        finish(run, TrainingRun.Status.FAILED, "the training worker restarted during this run; nothing was activated")
         discard_unfinished(run)
+        finish(run, TrainingRun.Status.FAILED, "the training worker restarted during this run; nothing was activated")
     return len(interrupted)
 
 

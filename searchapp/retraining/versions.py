@@ -61,5 +61,6 @@ def discard_unfinished(run: TrainingRun) -> None:
     run.refresh_from_db(fields=["model_version"])
     if run.model_version is not None and not run.model_version.is_active:
         discard(run.model_version)
+        run.model_version = None
     for staging in settings.MODELS_DIR.glob(".tmp-*"):
         shutil.rmtree(staging, ignore_errors=True)

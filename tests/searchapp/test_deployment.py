@@ -45,12 +45,13 @@ def compose():
     return yaml.safe_load(result.stdout)
 
 
-def test_compose_has_the_four_services_with_healthchecks(compose):
+def test_compose_has_the_five_services_with_healthchecks(compose):
     services = compose["services"]
-    assert set(services) == {"web", "worker", "redis", "postgres"}
+    assert set(services) == {"web", "worker", "train-worker", "redis", "postgres"}
     assert all("healthcheck" in service for service in services.values())
     assert "gunicorn" in str(services["web"]["command"])
     assert "celery" in str(services["worker"]["command"]) and "encode" in str(services["worker"]["command"])
+    assert "--queues train" in str(services["train-worker"]["command"])
 
 
 def test_redis_is_not_published(compose):
@@ -59,7 +60,7 @@ def test_redis_is_not_published(compose):
 
 
 def test_web_and_worker_get_every_setting_and_the_named_volumes(compose):
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "train-worker"):
         service = compose["services"][name]
         assert settings_env_names() <= set(service["environment"]), name
         assert service["environment"]["DEBUG"] in ("false", False)
