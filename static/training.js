@@ -26,6 +26,8 @@
     set(".new-score", fixed(run.new_score, 3));
     set(".active-score", fixed(run.active_score, 3));
     box.dataset.status = run.status;
+    const cancel = box.querySelector(".cancel-form");
+    if (cancel && !run.in_progress) cancel.remove();
     drawChart(run.epoch_losses, run.val_losses);
   }
 

@@ -57,6 +57,6 @@ def test_retrain_button_starts_a_run_whose_progress_bar_reaches_the_end(
     assert values[-1] == 100 and finished["lines"] == 1
     assert active.active_version() != old
     if path := os.environ.get("RETRAIN_SCREENSHOT"):  # how docs/admin-training.png is made
-        page.wait_for_load_state("networkidle")
-        page.locator("#training-progress").wait_for()
-        page.screenshot(path=path, full_page=True)
+        page.reload()
+        page.locator("#training-progress[data-status=active]").wait_for()
+        page.screenshot(path=path)

@@ -33,7 +33,7 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path):
                     assert time.monotonic() < deadline, log.read_text()
                     assert server.poll() is None, log.read_text()
                     time.sleep(0.5)
-            while "ready." not in log.read_text():  # the Celery worker connected to the embedded Redis
+            while log.read_text().count(" ready.") < 2:  # both Celery workers connected to the embedded Redis
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.5)
         finally:
@@ -42,5 +42,6 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path):
     output = log.read_text()
     assert code == 0, output
     assert output.rstrip().endswith("Stopped.")
+    assert "encode@" in output and "train@" in output and ".> train" in output  # training has its own worker
     with pytest.raises(OSError):  # nothing listens any more
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
