@@ -41,11 +41,15 @@ class Encoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One vector per text: the normalised mean of its windows' unit vectors (zeros for a text with no words)."""
+        return self.encode_with_passages(texts)[0]
+
+    def encode_with_passages(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The texts' vectors (as encode gives them) and each text's (n_windows, dim) unit passage vectors, in one pass."""
         windows, owners = batch_windows(list(texts), self.vocabulary, self.config.seq_len)
-        window_vectors = _normalise(self.encode_windows(windows))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        np.add.at(out, owners, window_vectors)
-        return _normalise(out)
+        units = _normalise(self.encode_windows(windows))
+        documents = np.zeros((len(texts), self.dim), dtype=np.float32)
+        np.add.at(documents, owners, units)
+        return _normalise(documents), [units[owners == i] for i in range(len(texts))]
 
     def encode_passages(self, text: str) -> np.ndarray:
         """One normalised vector per window of a text, in order."""

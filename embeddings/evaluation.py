@@ -25,7 +25,7 @@ from .encoder import Encoder
 from .fusion import CANDIDATES, FUSIONS, dense_ranking, fuse
 from .index import VectorIndex
 from .lexical import RANKERS, Bm25Ranker, TfidfRanker
-from .passages import PASSAGE_SLOTS, encode_with_passages, passage_ids
+from .passages import PASSAGE_SLOTS, passage_ids
 from .training import train_model
 from .vectors import WordVectors
 
@@ -105,7 +105,7 @@ Method = Callable[[Dataset, Encoder | None], tuple[np.ndarray, np.ndarray]]
 
 def rank_dense(dataset: Dataset, encoder: Encoder) -> tuple[np.ndarray, np.ndarray]:
     """Documents by whole-text vector or best passage, as the search view ranks them (fusion.dense_ranking)."""
-    documents, passages = encode_with_passages(encoder, dataset.doc_texts)
+    documents, passages = encoder.encode_with_passages(dataset.doc_texts)
     index = VectorIndex.build(np.arange(len(documents)), documents, encoder.version)
     ids = np.concatenate([np.zeros(0, np.int64)] + [passage_ids(row, len(p)) for row, p in enumerate(passages)])
     passage_index = VectorIndex.build(ids, np.concatenate([p[:PASSAGE_SLOTS] for p in passages]), encoder.version)

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from embeddings.passages import encode_with_passages
 
 from . import active, indexing
 from .models import Document, DocumentVector, ModelVersion
@@ -58,7 +57,7 @@ def encode_documents(document_ids: list[int], version: ModelVersion | None = Non
     tracks_status = version.is_active
     if tracks_status:
         Document.objects.filter(pk__in=[d.pk for d in pending]).update(status=Document.Status.ENCODING, error="")
-    vectors, passages = encode_with_passages(active.encoder(version), [d.text for d in pending])
+    vectors, passages = active.encoder(version).encode_with_passages([d.text for d in pending])
     with indexing.writing(version) as index:
         # Under the writer lock: keep only documents that still exist and are still not indexed.
         alive = set(

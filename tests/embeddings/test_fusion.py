@@ -4,7 +4,7 @@ import pytest
 
 from embeddings.encoder import Encoder
 from embeddings.fusion import dense_ranking, fuse
-from embeddings.passages import PASSAGE_SLOTS, encode_with_passages, owner, passage_ids
+from embeddings.passages import PASSAGE_SLOTS, owner, passage_ids
 
 from .conftest import small_corpus
 
@@ -67,7 +67,9 @@ def test_passage_ids_pack_document_and_window():
 def test_one_pass_gives_the_encoders_document_vectors_and_one_vector_per_window(tiny_model):
     encoder = Encoder.load(tiny_model)
     texts = [" ".join(small_corpus(4)), small_corpus()[0], ""]
-    documents, passages = encode_with_passages(encoder, texts)
-    np.testing.assert_allclose(documents, encoder.encode(texts), atol=1e-6)
+    documents, passages = encoder.encode_with_passages(texts)
+    mean = passages[0].sum(axis=0)
+    np.testing.assert_allclose(documents[0], mean / np.linalg.norm(mean), atol=1e-6)
+    assert not documents[2].any()
     assert len(passages[0]) > 1 and len(passages[1]) == 1 and len(passages[2]) == 0
     np.testing.assert_allclose(passages[0], encoder.encode_passages(texts[0]), atol=1e-6)
