@@ -194,5 +194,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django": {"level": "INFO"}, "faiss.loader": {"level": "WARNING"}},
+    "loggers": {"django": {"level": "INFO"}, "faiss.loader": {"level": "WARNING"}, "bm25s": {"level": "WARNING"}},
 }
