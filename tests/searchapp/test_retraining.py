@@ -267,3 +267,27 @@ def test_the_periodic_retrain_is_skipped_when_no_document_changed(active_model):
 
 def test_periodic_retrain_is_off_by_default(settings):
     assert settings.RETRAIN_EVERY_HOURS == 0 and settings.CELERY_BEAT_SCHEDULE == {}
+
+
+def test_manage_py_train_prints_progress_and_activates(corpus, settings, capsys):
+    from django.core.management import call_command
+
+    settings.RETRAIN_GATE_TOLERANCE = 1.0
+    old = active.active_version()
+    call_command("train", "--epochs", "2", "--no-pretrained")
+    out = capsys.readouterr().out
+    assert "Training run" in out and "epoch 1/2: loss" in out and "encoding every document" in out
+    run = TrainingRun.objects.get()
+    assert run.trigger == "command" and run.status == "active" and run.config["pretrained"] is None
+    assert f"Model {run.model_version.name} is active" in out and active.active_version() != old
+
+
+def test_manage_py_train_explains_bad_options_and_a_run_in_progress(active_model):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--epochs: Ensure this value is greater than or equal to 1"):
+        call_command("train", "--epochs", "0")
+    runs.start({}, dispatch=False)
+    with pytest.raises(CommandError, match="already in progress"):
+        call_command("train")
