@@ -59,10 +59,14 @@ def celery_worker(broker_url, transactional_db):
 
 
 @pytest.fixture
-def train_worker(broker_url, transactional_db):
-    """A second real worker consuming only the training queue, as `manage.py serve` runs one beside the encoder."""
-    with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
-                      queues=[settings.TRAIN_QUEUE], hostname="train@tests", shutdown_timeout=120) as worker:
+def workers(broker_url, transactional_db):
+    """One real worker for both queues, two threads: a training run holds one, encoding keeps the other.
+
+    (`manage.py serve` runs a separate process per queue; one worker here avoids two embedded workers
+    sharing Celery's process-wide shutdown state.)
+    """
+    with start_worker(celery_app, pool="threads", concurrency=2, perform_ping_check=False, loglevel="WARNING",
+                      queues=[settings.ENCODE_QUEUE, settings.TRAIN_QUEUE], shutdown_timeout=120) as worker:
         yield worker
 
 

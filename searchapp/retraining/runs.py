@@ -18,6 +18,7 @@ from embeddings.config import TrainingConfig
 
 from .. import active
 from ..models import Document, TrainingRun
+from .versions import discard_unfinished
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,6 @@ def finish(run: TrainingRun, status: str, error: str = "", stage: str = "") -> N
 
 def fail_dead_runs() -> int:
     """Mark failed the runs in progress that wrote nothing for RETRAIN_STALE_MINUTES (their worker died)."""
-    from .versions import discard_unfinished
-
     limit = timezone.now() - timedelta(minutes=settings.RETRAIN_STALE_MINUTES)
     dead = list(TrainingRun.objects.filter(status__in=TrainingRun.IN_PROGRESS, updated_at__lt=limit))
     for run in dead:
@@ -109,8 +108,6 @@ def fail_dead_runs() -> int:
 
 def fail_interrupted_runs() -> int:
     """On a training worker's start: runs it was training or encoding cannot be going on any more."""
-    from .versions import discard_unfinished
-
     interrupted = list(TrainingRun.objects.filter(status__in=[TrainingRun.Status.TRAINING,
                                                               TrainingRun.Status.ENCODING]))
     for run in interrupted:

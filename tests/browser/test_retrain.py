@@ -24,7 +24,7 @@ def documents(active_model):
 
 
 def test_retrain_button_starts_a_run_whose_progress_bar_reaches_the_end(
-        live_server, documents, celery_worker, train_worker, page, settings):
+        live_server, documents, workers, page, settings):
     settings.RETRAIN_GATE_TOLERANCE = 1.0  # the gate's verdict is tested elsewhere; here, the page
     get_user_model().objects.create_superuser("boss", password="pw")
     old = active.active_version()

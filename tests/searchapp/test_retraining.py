@@ -65,7 +65,7 @@ def files_of(name: str) -> list:
 
 
 def test_a_run_goes_from_queued_to_active_and_rollback_restores_the_previous_results(
-        staff, corpus, celery_worker, train_worker, settings):
+        staff, corpus, workers, settings):
     settings.RETRAIN_GATE_TOLERANCE = 1.0  # this test is about the swap, not the gate's verdict
     old = active.active_version()
     before = rankings(staff)
@@ -96,7 +96,7 @@ def test_a_run_goes_from_queued_to_active_and_rollback_restores_the_previous_res
 
 
 def test_a_run_that_fails_midway_leaves_search_answering_from_the_old_model(
-        client, corpus, celery_worker, train_worker, monkeypatch):
+        client, corpus, workers, monkeypatch):
     old = active.active_version()
     before = rankings(client)
     real_save = VectorIndex.save
@@ -172,7 +172,7 @@ def test_retraining_pages_are_for_staff_only(client, active_model, django_user_m
 
 
 def test_a_document_uploaded_during_a_run_is_indexed_at_once_and_searchable_after_the_swap(
-        client, corpus, celery_worker, train_worker, settings):
+        client, corpus, workers, settings):
     settings.RETRAIN_GATE_TOLERANCE = 1.0
     old = active.active_version()
     run = runs.start({**FAST, "epochs": 500, "max_minutes": 0.25})  # ends on its 15-second budget
@@ -195,7 +195,7 @@ def test_a_document_uploaded_during_a_run_is_indexed_at_once_and_searchable_afte
 
 
 def test_cancelling_a_training_keeps_nothing_and_leaves_the_active_model(
-        staff, corpus, celery_worker, train_worker):
+        staff, corpus, workers):
     old = active.active_version()
     models_before = model_dirs()
     run = runs.start({**FAST, "epochs": 50})
@@ -209,7 +209,7 @@ def test_cancelling_a_training_keeps_nothing_and_leaves_the_active_model(
     assert model_dirs() == models_before
 
 
-def test_a_worse_model_waits_for_activate_anyway(staff, corpus, celery_worker, train_worker, settings):
+def test_a_worse_model_waits_for_activate_anyway(staff, corpus, workers, settings):
     settings.RETRAIN_GATE_TOLERANCE = -1.0  # demand an improvement no model can make
     old = active.active_version()
     run = runs.start(FAST)
@@ -291,3 +291,21 @@ def test_manage_py_train_explains_bad_options_and_a_run_in_progress(active_model
     runs.start({}, dispatch=False)
     with pytest.raises(CommandError, match="already in progress"):
         call_command("train")
+
+
+def test_a_training_worker_starting_fails_the_runs_its_dead_predecessor_left(corpus, broker_url, transactional_db):
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import worker_ready
+    from django.conf import settings
+
+    from searchapp import celery_app
+
+    run = runs.start({}, dispatch=False)
+    TrainingRun.objects.filter(pk=run.pk).update(status="training")  # its worker was killed mid-run
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[settings.TRAIN_QUEUE],
+                      hostname="train-restarted@tests") as worker:
+        # What `celery worker` sends once it consumes (the embedded test worker does not send it itself).
+        worker_ready.send(sender=worker.consumer)
+        wait_for(lambda: TrainingRun.objects.filter(pk=run.pk, status="failed").exists())
+    run.refresh_from_db()
+    assert "the training worker restarted during this run" in run.error
