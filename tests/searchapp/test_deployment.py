@@ -29,7 +29,8 @@ def settings_env_names() -> set[str]:
 def test_settings_read_the_documented_variables():
     assert settings_env_names() == {
         "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATA_DIR", "MAX_UPLOAD_MB",
-        "SEARCH_DENSE_WEIGHT", "SEARCH_FUSION", "SEARCH_KEYWORD_RANKER"}
+        "SEARCH_DENSE_WEIGHT", "SEARCH_FUSION", "SEARCH_KEYWORD_RANKER", "RETRAIN_KEEP_VERSIONS",
+        "RETRAIN_GATE_TOLERANCE", "RETRAIN_GATE_SAMPLE", "RETRAIN_STALE_MINUTES", "RETRAIN_EVERY_HOURS"}
     example = (ROOT / ".env.example").read_text()
     assert all(name in example for name in settings_env_names())
 
