@@ -24,7 +24,7 @@ VARIANTS = {
                           "pooling": "final", "pretrained": None},
     "no-retrieval-loss": {"retrieval_weight": 0.0},
     "no-keyword-queries": {"keyword_queries": 0.0},
-    "no-reversal": {"reverse_input": False},
+    "reversed-input": {"reverse_input": True},
     "no-word-dropout": {"word_dropout": 0.0},
     "final-state": {"pooling": "final"},
     "no-glove": {"pretrained": None},
@@ -40,6 +40,7 @@ def main():
     args = parser.parse_args()
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     results["command"] = f"python -m bench.ablation --epochs {args.epochs}"
+    results["base"] = TrainingConfig().to_dict()
     results.setdefault("variants", {})
     for name in args.only:
         started = time.monotonic()

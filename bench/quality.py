@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.quality [--max-minutes 20] [--lee-minutes 5]
 
-bbc-headlines: `manage.py evaluate --train` with the default recipe (same code).
+bbc-headlines: `manage.py evaluate --train` with the default recipe and every method (same code).
 lee: Pearson correlation of cosine similarity with the 1,225 human ratings of
 Lee et al. (2005), the model trained on the 300 background documents and the 50 rated ones.
 Prints the figures and writes them to bench/results/quality.json.
@@ -17,7 +17,7 @@ from sklearn.decomposition import TruncatedSVD
 
 from embeddings.config import TrainingConfig
 from embeddings.encoder import Encoder
-from embeddings.evaluation import run
+from embeddings.evaluation import METHODS, run
 from embeddings.lexical import TfidfRanker
 from embeddings.training import train_model
 from embeddings.vectors import WordVectors
@@ -63,7 +63,7 @@ def main():
     args = parser.parse_args()
 
     results = {"command": "python -m bench.quality " + f"--max-minutes {args.max_minutes} --lee-minutes {args.lee_minutes}"}
-    bbc = run(args.data / "bbc-headlines", ["dense", "tfidf", "bm25", "glove-mean"], train=True,
+    bbc = run(args.data / "bbc-headlines", list(METHODS), train=True,
               config=TrainingConfig(epochs=100, max_minutes=args.max_minutes), models_dir=args.models)
     results["bbc-headlines"] = bbc
     print(f"bbc-headlines ({bbc['n_docs']} docs, {bbc['n_queries']} queries)")
