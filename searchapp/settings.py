@@ -178,7 +178,7 @@ SEARCH_MAX_RESULTS = 100
 # Hybrid search: the dense ranking's share (0 = keyword only, 1 = semantic only), how the two are fused
 # ("sum" of normalised scores or "rrf") and the keyword ranker; the defaults are what `manage.py evaluate`
 # chose on held-out bbc-headlines queries (it prints its choice for any corpus).
-SEARCH_DENSE_WEIGHT = float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.2"))
+SEARCH_DENSE_WEIGHT = float(os.environ.get("SEARCH_DENSE_WEIGHT", "0.3"))
 SEARCH_FUSION = os.environ.get("SEARCH_FUSION", "sum")
 SEARCH_KEYWORD_RANKER = os.environ.get("SEARCH_KEYWORD_RANKER", "bm25")  # or "tfidf"
 if not (0.0 <= SEARCH_DENSE_WEIGHT <= 1.0 and SEARCH_FUSION in {"sum", "rrf"}
