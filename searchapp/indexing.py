@@ -86,11 +86,9 @@ def _sync_passages(version: ModelVersion, documents: VectorIndex) -> VectorIndex
 
 
 def build_index(version: ModelVersion):
-    index = VectorIndex.create(version.dim, version.name)
+    """The version's index from its stored vectors: exact, or approximate for a large collection."""
     ids, vectors = stored_vectors(version)
-    if len(ids):
-        index.add(ids, vectors)
-    return index
+    return VectorIndex.build(ids, vectors, version.name)
 
 
 def _load_checked(version: ModelVersion):

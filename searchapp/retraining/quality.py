@@ -41,9 +41,7 @@ def compare(new: ModelVersion, current: ModelVersion | None, held_out: list[int]
 
 def _measure(version, all_ids, all_vectors, common, ids, texts, seed) -> dict:
     keep = np.isin(all_ids, list(common))
-    index = VectorIndex.create(version.dim, version.name)
-    if keep.any():
-        index.add(all_ids[keep], all_vectors[keep])
+    index = VectorIndex.build(all_ids[keep], all_vectors[keep].reshape(-1, version.dim), version.name)
     return gate.self_retrieval(Encoder.load(version.model_dir), index, ids, [texts[i] for i in ids], seed=seed)
 
 
